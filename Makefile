@@ -1,0 +1,68 @@
+# The kit's top Makefile: `make help` lists what it does.
+KIT_ROOT := $(CURDIR)
+include mk/config.mk
+
+LABS := $(notdir $(patsubst %/,%,$(dir $(wildcard labs/*/lab.ini))))
+SOLVED := $(filter $(LABS),$(notdir $(patsubst %/,%,$(wildcard solutions/*/))))
+
+.DEFAULT_GOAL := all
+.PHONY: all lib labs solutions check test docs deps help clean
+
+all: lib labs solutions unit-tests
+
+lib: $(LIBKIT)
+
+# Each lab builds twice: the working copy in labs/, and the reference
+# solution (the same lab with solutions/NN-name's files submitted).
+labs: lib
+	$(Q)set -e; for lab in $(LABS); do \
+	    $(MAKE) --no-print-directory -C labs/$$lab all MODE=$(MODE); done
+
+solutions: lib
+	$(Q)set -e; for lab in $(SOLVED); do \
+	    $(MAKE) --no-print-directory -C labs/$$lab all MODE=$(MODE) \
+	        SUBMIT_DIR=$(CURDIR)/solutions/$$lab \
+	        OUT=$(BUILD)/$(MODE)/solutions/$$lab; done
+
+# A student's loop: every lab's public tests against the working copy.
+# `make -C labs/NN-name check` does one lab.
+check: lib
+	$(Q)status=0; for lab in $(LABS); do \
+	    $(MAKE) --no-print-directory -C labs/$$lab check MODE=$(MODE) \
+	        || status=1; done; exit $$status
+
+# Every test of the kit itself; mk/kit-test.sh says what it runs.
+test:
+	$(Q)MAKE="$(MAKE)" $(KIT_ROOT)/mk/kit-test.sh
+
+docs: | kit-deps-docs
+	@mkdir -p $(BUILD)/docs
+	$(Q)cd docs && doxygen Doxyfile
+	@echo "  DOCS    build/docs/html/index.html"
+
+.PHONY: kit-deps-docs
+kit-deps-docs:
+	@$(DEPS_SH) ensure cmd:doxygen
+
+deps:
+	$(Q)$(DEPS_SH) install
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "Targets:"
+	@echo "  make                 build libkit, every lab's starter and solution, the unit tests"
+	@echo "  make check           run every lab's public tests on your working copy (labs/)"
+	@echo "  make -C labs/NN-name check   one lab's public tests"
+	@echo "  make test            every test of the kit itself (what CI runs)"
+	@echo "  make docs            API documentation (Doxygen) into build/docs/html"
+	@echo "  make deps            install the Debian packages the kit needs"
+	@echo "  make clean           remove build/"
+	@echo "Options:"
+	@echo "  MODE=release|debug|tsan|asan   build flavour (default release)"
+	@echo "  V=1                  show the full compiler commands"
+	@echo "Labs: $(LABS)"
+
+include mk/libkit.mk
+include mk/unit-tests.mk

@@ -1,0 +1,103 @@
+#!/bin/sh
+# Installs, or checks for, the Debian packages the kit needs.
+# Usage: mk/deps.sh install        install every package the kit uses
+#        mk/deps.sh ensure REQ...  install them only if a requirement is missing;
+#                                  REQ is pc:MODULE (pkg-config) or cmd:PROGRAM
+# Exit status: 0 ready, 1 could not install (the message says what to run).
+set -u
+
+# What each is for: the C toolchain and pkg-config to find libraries; Check
+# (with subunit, which its pkg-config file names) for every test suite; hwloc
+# for topology; inih and jansson for the grader's lab.ini and results.json;
+# gnuplot for plots; Doxygen for the API pages; gdb for deadlock reports.
+PACKAGES="
+build-essential
+pkg-config
+check
+libsubunit-dev
+libhwloc-dev
+hwloc
+libinih-dev
+libjansson-dev
+gnuplot-nox
+doxygen
+gdb
+"
+
+# shellcheck disable=SC2086 # word splitting folds the list onto one line
+packages() { echo $PACKAGES; }
+
+missing() {
+    for req in "$@"; do
+        case $req in
+        pc:*)
+            command -v pkg-config >/dev/null 2>&1 || { echo "pkg-config"; continue; }
+            pkg-config --exists "${req#pc:}" || echo "${req#pc:} (pkg-config module)"
+            ;;
+        cmd:*)
+            command -v "${req#cmd:}" >/dev/null 2>&1 || echo "${req#cmd:} (program)"
+            ;;
+        *)
+            echo "deps.sh: unknown requirement '$req'" >&2
+            exit 2
+            ;;
+        esac
+    done
+}
+
+install() {
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "deps: this is not a Debian or Ubuntu system (no apt-get)." >&2
+        echo "deps: install these packages, or your system's equivalents: $(packages)" >&2
+        return 1
+    fi
+    if [ "$(id -u)" -eq 0 ]; then
+        sudo=""
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo="sudo"
+    elif command -v sudo >/dev/null 2>&1 && [ -t 0 ]; then
+        sudo="sudo" # sudo will ask for the password on this terminal
+    else
+        echo "deps: the kit needs Debian packages and cannot install them without root." >&2
+        echo "deps: run this, then try again:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y $(packages)" >&2
+        return 1
+    fi
+    echo "deps: installing $(packages)"
+    # Only update the package lists when they are missing or older than a day.
+    if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
+        $sudo apt-get update -q || return 1
+    fi
+    # shellcheck disable=SC2086 # word splitting of the package list is wanted
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $PACKAGES || {
+        echo "deps: apt-get failed; run by hand:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y $(packages)" >&2
+        return 1
+    }
+}
+
+case ${1:-} in
+install)
+    install
+    ;;
+ensure)
+    shift
+    need=$(missing "$@")
+    [ -z "$need" ] && exit 0
+    echo "deps: missing: $(echo "$need" | tr '\n' ',' | sed 's/,$//; s/,/, /g')"
+    install || exit 1
+    need=$(missing "$@")
+    if [ -n "$need" ]; then
+        echo "deps: still missing after installing: $need" >&2
+        exit 1
+    fi
+    ;;
+list)
+    packages
+    echo
+    ;;
+*)
+    echo "usage: mk/deps.sh install | ensure pc:MODULE|cmd:PROGRAM... | list" >&2
+    exit 2
+    ;;
+esac

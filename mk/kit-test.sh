@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# `make test`: every test of the kit itself. Each step runs with its output
+# in build/test-logs/; a line per step says PASS or FAIL (with Check's
+# summary where there is one), a failing step shows its log's tail, and the
+# last line counts them: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$PWD
+LOGS=$ROOT/build/test-logs
+mkdir -p "$LOGS"
+MAKE=${MAKE:-make}
+passed=0
+failed=0
+failures=()
+
+# Seconds between two `date +%s%N` readings, to a tenth.
+seconds() {
+    local tenths=$((($2 - $1) / 100000000))
+    echo "$((tenths / 10)).$((tenths % 10))"
+}
+
+# step NAME COMMAND...: run COMMAND, log its output, count the result.
+step() {
+    local name=$1 log start end secs status summary
+    shift
+    log=$LOGS/$(printf '%s' "$name" | tr -c 'A-Za-z0-9_.-' '_').log
+    start=$(date +%s%N)
+    "$@" >"$log" 2>&1
+    status=$?
+    end=$(date +%s%N)
+    secs=$(seconds "$start" "$end")
+    summary=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
+    if [ "$status" -eq 0 ]; then
+        passed=$((passed + 1))
+        printf 'PASS  %-44s %6ss  %s\n' "$name" "$secs" "$summary"
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        printf 'FAIL  %-44s %6ss  %s\n' "$name" "$secs" "$summary"
+        tail -n 25 "$log" | sed 's/^/      | /'
+    fi
+}
+
+# The starter of a lab must build, run its tests to the end without a crash
+# or a timeout (Check's "Errors: 0"), and fail at least one of them with a
+# message.
+starter_fails_cleanly() {
+    local lab=$1 out
+    out=$($MAKE -C "labs/$lab" check MODE=release 2>&1)
+    local status=$?
+    echo "$out"
+    if [ "$status" -eq 0 ]; then
+        echo "the starter of $lab passes its tests: they cannot tell it from a solution"
+        return 1
+    fi
+    local line
+    line=$(echo "$out" | grep -E '^[0-9]+%: Checks: ' | tail -1)
+    if [ -z "$line" ]; then
+        echo "the starter of $lab did not get as far as Check's summary"
+        return 1
+    fi
+    if ! echo "$line" | grep -qE 'Failures: [1-9][0-9]*, Errors: 0$'; then
+        echo "the starter of $lab should fail with failures, not errors: $line"
+        return 1
+    fi
+    if ! echo "$out" | grep -qE ':F:[^:]+:[^:]+:[0-9]+: .+'; then
+        echo "the starter of $lab fails without a message"
+        return 1
+    fi
+}
+
+# Every program of a lab refuses an unknown flag with exit status 2 and a
+# usage line on stderr, and answers -h with exit status 0.
+programs_reject_bad_flags() {
+    local dir=$1 prog status
+    for prog in "$dir"/*; do
+        if [ ! -f "$prog" ] || [ ! -x "$prog" ]; then continue; fi
+        case $(basename "$prog") in check_*) continue ;; esac
+        "$prog" -Z >/dev/null 2>"$LOGS/stderr.txt"
+        status=$?
+        if [ "$status" -ne 2 ] || ! grep -q '^usage: ' "$LOGS/stderr.txt"; then
+            echo "$prog -Z: exit status $status (want 2), stderr: $(cat "$LOGS/stderr.txt")"
+            return 1
+        fi
+        if ! "$prog" -h >/dev/null 2>&1; then
+            echo "$prog -h: non-zero exit status"
+            return 1
+        fi
+        echo "$prog: bad flag refused, -h answered"
+    done
+}
+
+labs=$(for f in labs/*/lab.ini; do basename "$(dirname "$f")"; done)
+
+step "build everything" "$MAKE" all
+for mode in release asan tsan; do
+    step "libkit unit tests ($mode)" "$MAKE" run-unit-tests MODE=$mode
+done
+for lab in $labs; do
+    if [ -d "solutions/$lab" ]; then
+        for mode in release asan tsan; do
+            step "$lab solution passes ($mode)" "$MAKE" -C "labs/$lab" check MODE=$mode \
+                SUBMIT_DIR="$ROOT/solutions/$lab" OUT="$ROOT/build/$mode/solutions/$lab"
+        done
+    fi
+    step "$lab starter fails cleanly" starter_fails_cleanly "$lab"
+    step "$lab programs refuse bad flags" programs_reject_bad_flags "build/release/labs/$lab"
+done
+step "docs build without warnings" "$MAKE" docs
+
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "failed: ${failures[*]}"
+    echo "logs: build/test-logs/"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
