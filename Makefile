@@ -6,9 +6,9 @@ LABS := $(notdir $(patsubst %/,%,$(dir $(wildcard labs/*/lab.ini))))
 SOLVED := $(filter $(LABS),$(notdir $(patsubst %/,%,$(wildcard solutions/*/))))
 
 .DEFAULT_GOAL := all
-.PHONY: all lib labs solutions check test docs deps help clean
+.PHONY: all lib labs solutions check grade test docs deps help clean
 
-all: lib labs solutions unit-tests
+all: lib labs solutions unit-tests grader
 
 lib: $(LIBKIT)
 
@@ -30,6 +30,17 @@ check: lib
 	$(Q)status=0; for lab in $(LABS); do \
 	    $(MAKE) --no-print-directory -C labs/$$lab check MODE=$(MODE) \
 	        || status=1; done; exit $$status
+
+# Grade the working copy (labs/), or SUBMISSION=DIR, every lab or LAB=NN.
+# The grader is always the release build, whatever MODE says.
+GRADE_ARGS = --kit $(CURDIR) $(if $(LAB),--lab $(LAB)) \
+	$(if $(SUBMISSION),--submission $(SUBMISSION)) \
+	$(if $(RESULTS),--results $(RESULTS)) $(if $(JUNIT),--junit $(JUNIT)) \
+	$(if $(SUMMARY),--summary $(SUMMARY)) $(if $(PLOT),--plot $(PLOT)) \
+	$(if $(TEST),--test "$(TEST)")
+grade:
+	$(Q)$(MAKE) -s grader MODE=release
+	$(Q)$(BUILD)/release/grader/grader $(GRADE_ARGS)
 
 # Every test of the kit itself; mk/kit-test.sh says what it runs.
 test:
@@ -55,6 +66,12 @@ help:
 	@echo "  make                 build libkit, every lab's starter and solution, the unit tests"
 	@echo "  make check           run every lab's public tests on your working copy (labs/)"
 	@echo "  make -C labs/NN-name check   one lab's public tests"
+	@echo "  make grade           grade your working copy, every lab (exit 0: full marks)"
+	@echo "  make grade LAB=02    one lab, by number or name"
+	@echo "  make grade SUBMISSION=DIR   grade another folder (NN-name/ folders, or"
+	@echo "                       with LAB, one lab's submit files)"
+	@echo "      RESULTS=F JUNIT=F SUMMARY=F PLOT=DIR   Gradescope JSON, JUnit XML,"
+	@echo "                       Markdown summary, speedup plots"
 	@echo "  make test            every test of the kit itself (what CI runs)"
 	@echo "  make docs            API documentation (Doxygen) into build/docs/html"
 	@echo "  make deps            install the Debian packages the kit needs"
@@ -66,3 +83,4 @@ help:
 
 include mk/libkit.mk
 include mk/unit-tests.mk
+include mk/grader.mk

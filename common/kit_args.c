@@ -55,7 +55,8 @@ takes(const struct kit_args_spec *spec, char option)
 void
 kit_args_usage(const struct kit_args_spec *spec, FILE *to)
 {
-    fprintf(to, "usage: %s [-h]%s%s%s%s\n", spec->program,
+    fprintf(to, "usage: %s [-h]%s%s%s%s%s\n", spec->program,
+            spec->extra_options != NULL ? " [options]" : "",
             takes(spec, 't') ? " [-t threads]" : "",
             takes(spec, 'n') ? " [-n size]" : "",
             takes(spec, 's') ? " [-s seed]" : "",
@@ -76,6 +77,8 @@ kit_args_usage(const struct kit_args_spec *spec, FILE *to)
         fprintf(to,
                 "  -r repetitions  times to repeat, 1 to %ld (default %ld)\n",
                 spec->reps_max, spec->reps_default);
+    if (spec->extra_usage != NULL)
+        fputs(spec->extra_usage, to);
     fprintf(to, "  -h              show this help\n");
     if (takes(spec, 'n') || takes(spec, 't') || takes(spec, 'r'))
         fprintf(to, "Numbers take a suffix k, M or G (thousand, million, "
@@ -86,7 +89,7 @@ enum kit_args_result
 kit_args_parse(const struct kit_args_spec *spec, int argc, char **argv,
                struct kit_args *out, char *err, size_t errlen)
 {
-    char optstring[16] = ":h";
+    char optstring[64] = ":h";
     long value;
     int opt;
 
@@ -102,9 +105,12 @@ kit_args_parse(const struct kit_args_spec *spec, int argc, char **argv,
             optstring[len + 2] = '\0';
         }
     }
+    if (spec->extra_options != NULL)
+        strncat(optstring, spec->extra_options,
+                sizeof(optstring) - strlen(optstring) - 1);
 
-    /* getopt keeps its position in globals; start over on every call
-     * (glibc needs 0 to also forget a half-parsed option cluster). */
+        /* getopt keeps its position in globals; start over on every call
+         * (glibc needs 0 to also forget a half-parsed option cluster). */
 #ifdef __GLIBC__
     optind = 0;
 #else
@@ -163,7 +169,15 @@ kit_args_parse(const struct kit_args_spec *spec, int argc, char **argv,
         case ':':
             snprintf(err, errlen, "-%c needs a value", optopt);
             return KIT_ARGS_ERROR;
+        case '?':
+            snprintf(err, errlen, "unknown option -%c", optopt);
+            return KIT_ARGS_ERROR;
         default:
+            if (spec->extra != NULL &&
+                spec->extra(opt, optarg, spec->extra_ctx, err, errlen))
+                break;
+            if (spec->extra != NULL)
+                return KIT_ARGS_ERROR;
             snprintf(err, errlen, "unknown option -%c", optopt);
             return KIT_ARGS_ERROR;
         }

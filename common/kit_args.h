@@ -38,6 +38,16 @@ struct kit_args_spec {
     uint64_t seed_default;    /**< -s default */
     long reps_default;        /**< -r default */
     long reps_max;            /**< -r largest value accepted */
+    /** Options of the program's own beyond tnsr, in getopt's syntax
+     * ("k:v:" for -k and -v with values); NULL for none. */
+    const char *extra_options;
+    /** Usage lines for the extra options, each ending in a newline. */
+    const char *extra_usage;
+    /** Called for each extra option with its value (NULL for a flag); it
+     * returns false with a reason in @p err to refuse the value. */
+    bool (*extra)(int option, const char *value, void *ctx, char *err,
+                  size_t errlen);
+    void *extra_ctx; /**< passed to @ref extra as is */
 };
 
 /** How a parse ended. */

@@ -47,11 +47,6 @@ count_inside(hwloc_topology_t topo, hwloc_const_cpuset_t set,
         if (n > c->threads_per_core)
             c->threads_per_core = n;
     }
-    /* Some virtual machines report no cores at all: each PU stands alone. */
-    if (c->cores == 0 && c->pus > 0) {
-        c->cores = c->pus;
-        c->threads_per_core = 1;
-    }
     hwloc_bitmap_free(mine);
     return 0;
 }

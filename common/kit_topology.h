@@ -22,7 +22,8 @@
 /** Counts of topology objects inside one set of logical CPUs. */
 struct kit_topology_counts {
     int packages;         /**< packages (sockets) with a CPU in the set */
-    int cores;            /**< physical cores with a CPU in the set */
+    int cores;            /**< physical cores with a CPU in the set; 0 where the
+                               system does not say (some virtual machines) */
     int pus;              /**< logical CPUs (hardware threads) in the set */
     int numa_nodes;       /**< NUMA nodes whose CPUs meet the set */
     int threads_per_core; /**< most hardware threads of one core in the set */
@@ -81,14 +82,27 @@ int kit_topology_synthetic(const char *description, const char *cpulist,
 int kit_usable_cpus(void);
 
 /**
- * The CPU quota of a cgroup v2 hierarchy: the smallest `cpu.max` limit of
- * the process's cgroup and every cgroup above it.
+ * The CPU quota of the process's cgroup: the smallest limit of its cgroup
+ * and every cgroup above it, from cgroup v2's `cpu.max` or cgroup v1's
+ * `cpu.cfs_quota_us` over `cpu.cfs_period_us`.
  *
- * @param cgroup_root the cgroup2 mount, normally "/sys/fs/cgroup"
+ * @param cgroup_root where cgroups are mounted, normally "/sys/fs/cgroup"
+ *                    (v1 controllers below it as cpu/ or cpu,cpuacct/)
  * @param proc_cgroup the process's cgroup file, normally "/proc/self/cgroup"
- * @return the quota in CPUs, or 0 when there is none or no cgroup v2
+ * @return the quota in CPUs, or 0 when there is none
  */
 double kit_cgroup_cpu_quota(const char *cgroup_root, const char *proc_cgroup);
+
+/**
+ * How many periods the CPU quota has throttled the process's cgroup and
+ * those above it so far (`nr_throttled` of `cpu.stat`, v2 or v1). A change
+ * between two readings means the quota slowed whatever ran in between.
+ *
+ * @param cgroup_root as for kit_cgroup_cpu_quota()
+ * @param proc_cgroup as for kit_cgroup_cpu_quota()
+ * @return the sum of nr_throttled, 0 where nothing is known
+ */
+long kit_cgroup_throttled(const char *cgroup_root, const char *proc_cgroup);
 
 /**
  * Lower a count of usable CPUs to a CPU quota's whole CPUs (at least 1).

@@ -90,6 +90,36 @@ programs_reject_bad_flags() {
     done
 }
 
+GRADER=$ROOT/build/release/grader/grader
+VERDICTS=$ROOT/build/release/grader/tests/verdicts
+
+# Grade SUBMISSION (with LAB, or every lab when LAB is "") and check the
+# verdicts against EXPECT; the grader's exit status must be WANT_STATUS.
+# EXPECT may say "#only: TEXT" and "#timeout: S" to narrow the grading.
+grade_and_expect() {
+    local submission=$1 lab=$2 expect=$3 want_status=$4 results status
+    local args=(--kit "$ROOT" --submission "$submission" --no-progress)
+    results=$LOGS/results-$(basename "$submission")-$$.json
+    [ -n "$lab" ] && args+=(--lab "$lab")
+    local only timeout
+    only=$(sed -n 's/^#only: //p' "$expect")
+    timeout=$(sed -n 's/^#timeout: //p' "$expect")
+    [ -n "$only" ] && args+=(--test "$only")
+    [ -n "$timeout" ] && args+=(--timeout "$timeout")
+    "$GRADER" "${args[@]}" --results "$results"
+    status=$?
+    if [ "$status" -ne "$want_status" ]; then
+        echo "the grader exited with $status, expected $want_status"
+        return 1
+    fi
+    "$VERDICTS" "$results" "$expect"
+}
+
+# The reference solutions get full marks (exit status 0).
+solutions_full_marks() {
+    "$GRADER" --kit "$ROOT" --submission "$ROOT/solutions" --no-progress
+}
+
 labs=$(for f in labs/*/lab.ini; do basename "$(dirname "$f")"; done)
 
 step "build everything" "$MAKE" all
@@ -105,6 +135,18 @@ for lab in $labs; do
     fi
     step "$lab starter fails cleanly" starter_fails_cleanly "$lab"
     step "$lab programs refuse bad flags" programs_reject_bad_flags "build/release/labs/$lab"
+done
+for mode in release asan; do
+    step "grader unit tests ($mode)" "$MAKE" run-grader-tests MODE=$mode
+done
+step "solutions grade at full marks" solutions_full_marks
+step "starters grade at zero, promptly" grade_and_expect "$ROOT/labs" "" \
+    "$ROOT/grader/tests/fixtures/starters.expect" 1
+for dir in grader/tests/fixtures/*/*/; do
+    lab=$(basename "$(dirname "$dir")")
+    name=$(basename "$dir")
+    [ -f "$dir/expect" ] || continue
+    step "fixture $lab/$name" grade_and_expect "$ROOT/$dir" "$lab" "$ROOT/$dir/expect" 1
 done
 step "docs build without warnings" "$MAKE" docs
 

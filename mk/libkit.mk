@@ -11,7 +11,7 @@ $(LIBKIT_DIR)/%.o: $(KIT_ROOT)/common/%.c | kit-deps
 
 $(LIBKIT): $(LIBKIT_OBJS)
 	@echo "  AR      $(patsubst $(abspath $(BUILD))/%,build/%,$(abspath $@))"
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@.$$$$ $^ && mv -f $@.$$$$ $@
 
 # Install what is missing before anything compiles. Order-only, so it never
 # makes a target out of date; the check itself takes a few milliseconds.

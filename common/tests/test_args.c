@@ -141,6 +141,46 @@ START_TEST(options_not_taken_are_unknown)
 }
 END_TEST
 
+/* An extra option -k taking a kernel name, as a bench program has. */
+static bool
+kernel_option(int option, const char *value, void *ctx, char *err,
+              size_t errlen)
+{
+    if (option != 'k' || strcmp(value, "sum") != 0) {
+        snprintf(err, errlen, "-%c %s: no such kernel", option, value);
+        return false;
+    }
+    *(const char **)ctx = value;
+    return true;
+}
+
+START_TEST(extra_options_reach_the_program)
+{
+    const char *kernel = NULL;
+    struct kit_args_spec with_k = spec;
+    struct kit_args a;
+    char err[128];
+
+    with_k.extra_options = "k:";
+    with_k.extra = kernel_option;
+    with_k.extra_ctx = &kernel;
+    char *good[] = {"demo", "-k", "sum", "-t", "2", NULL};
+    ck_assert_int_eq(kit_args_parse(&with_k, 5, good, &a, err, sizeof(err)),
+                     KIT_ARGS_OK);
+    ck_assert_str_eq(kernel, "sum");
+    ck_assert_int_eq(a.threads, 2);
+    char *bad_value[] = {"demo", "-k", "max", NULL};
+    ck_assert_int_eq(
+        kit_args_parse(&with_k, 3, bad_value, &a, err, sizeof(err)),
+        KIT_ARGS_ERROR);
+    ck_assert_ptr_nonnull(strstr(err, "no such kernel"));
+    char *unknown[] = {"demo", "-q", NULL};
+    ck_assert_int_eq(kit_args_parse(&with_k, 2, unknown, &a, err, sizeof(err)),
+                     KIT_ARGS_ERROR);
+    ck_assert_ptr_nonnull(strstr(err, "unknown option -q"));
+}
+END_TEST
+
 START_TEST(parse_or_exit_exits_2_on_bad_input)
 {
     char *argv[] = {"demo", "-t", "zero", NULL};
@@ -191,6 +231,7 @@ args_suite(void)
     tcase_add_test(good, parse_twice_starts_over);
     tcase_add_test(good, help_is_not_an_error);
     tcase_add_test(good, parse_long_limits);
+    tcase_add_test(good, extra_options_reach_the_program);
     tcase_add_exit_test(good, parse_or_exit_exits_0_on_help, 0);
     tcase_add_loop_test(badc, bad_input_refused_with_reason, 0,
                         (int)(sizeof(bad) / sizeof(bad[0])));

@@ -1,0 +1,48 @@
+/* The grader: where the threads of a program that ran out of time are
+ * blocked, and for whom they wait; a wait-for cycle among them is reported as
+ * a suspected deadlock, with the student's own source lines where gdb works. */
+#ifndef GRADER_HANG_H
+#define GRADER_HANG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* What to diagnose. */
+struct hang_request {
+    const pid_t *pids; /* the live processes of the tree, its root first */
+    size_t npids;
+    double seconds; /* how long the program had run, for the report */
+    /* Source files of the student, by base name: only their frames are
+     * shown. May be NULL. */
+    char *const *student_files;
+    /* The gdb to run: NULL finds one (/usr/bin/gdb, else on PATH); ""
+     * uses none, and the report says so. */
+    const char *gdb;
+};
+
+/* The diagnosis as text, malloc'ed (NULL only when out of memory). Call it
+ * while the tree is still alive: it reads /proc/PID/task/TID/{stat,wchan,
+ * syscall} and the memory of each mutex waited on (the owner's TID is the
+ * third int of a glibc pthread_mutex_t), then runs gdb in batch mode on each
+ * process for the backtraces and the names of the locks. It starts with
+ * "suspected deadlock: " when a wait-for cycle is found or every thread is
+ * blocked waiting, else with "the program was still running after N s". */
+char *hang_diagnose(const struct hang_request *request);
+
+/* One line of /proc/PID/stat (or /proc/PID/task/TID/stat), the fields the
+ * grader uses. */
+struct hang_stat {
+    pid_t pid, ppid, pgrp, sid;
+    char state; /* R running, S sleeping, D disk wait, Z zombie, T stopped */
+    unsigned long long utime, stime; /* clock ticks */
+    unsigned long long start;        /* clock ticks after boot */
+    char comm[32];
+};
+
+/* Read and parse `path` (relative to the directory `dirfd`, or AT_FDCWD).
+ * Returns 0, or -1 when the file cannot be read (the process has ended) or
+ * parsed. */
+int hang_read_stat(int dirfd, const char *path, struct hang_stat *st);
+
+#endif

@@ -1,0 +1,87 @@
+/* The grader: what grading a lab produced, as every report reads it. */
+#ifndef GRADER_RESULT_H
+#define GRADER_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** How one test ended. */
+enum test_status {
+    TEST_PASSED,       /* full points */
+    TEST_PARTIAL,      /* some points (a speedup below target) */
+    TEST_FAILED,       /* no points, for a reason in the output */
+    TEST_SKIPPED,      /* not run, for a reason in the output (one core) */
+    TEST_INCONCLUSIVE, /* measured, but the machine was too noisy to judge */
+    TEST_ERROR         /* could not be run: the build failed, a kit error */
+};
+
+/** One thread count of a speedup test, for the report and the plot. */
+struct speedup_point {
+    int threads;
+    double student_speedup;     /* median of serial reference / student */
+    double calibration_speedup; /* median of calibration 1 / calibration P */
+    double ratio;               /* student_speedup / calibration_speedup */
+    double student_ms;          /* median wall time of the student's runs */
+    double serial_ms;           /* median wall time of the serial reference */
+    double student_cores;       /* median CPU time / wall time of the student */
+    int samples;                /* rounds measured */
+};
+
+/** One test of lab.ini, graded. */
+struct graded_test {
+    char *name; /* as in lab.ini */
+    char *kind; /* check, tsan, asan, speedup, ... */
+    double score;
+    double max_score;
+    enum test_status status;
+    /* Points neither awarded nor lost: a skipped or inconclusive test whose
+     * lab.ini says to hold them. They count in neither score nor maximum. */
+    bool held;
+    char *output; /* what the student reads: messages, numbers, diagnosis */
+    struct speedup_point *points; /* speedup tests only */
+    size_t npoints;
+};
+
+/** One lab, graded. */
+struct lab_result {
+    char *lab;   /* folder name, "02-threads" */
+    char *title; /* from lab.ini */
+    struct graded_test *tests;
+    size_t ntests;
+    double score;     /* sum over tests not held */
+    double max_score; /* sum over tests not held */
+    /* Set when the lab could not be graded at all (missing submit file, an
+     * unreadable lab.ini): then tests may be empty. */
+    char *error;
+    double seconds; /* wall time spent grading it */
+};
+
+/** The machine the grade was measured on, for every report. */
+struct machine_info {
+    char cpu_model[128];
+    int usable_cpus;
+    int physical_cores;
+    int logical_cpus;
+    double cpu_quota; /* 0: none */
+};
+
+/** A whole grading run. */
+struct grade {
+    struct lab_result *labs;
+    size_t nlabs;
+    struct machine_info machine;
+    double seconds;
+    /* Protections the run had, or lacked, in words for the report. */
+    char *notes;
+};
+
+const char *test_status_name(enum test_status status);
+
+/* Sums of a lab or a grade over the tests that are not held. */
+void lab_result_total(struct lab_result *lab);
+double grade_score(const struct grade *g);
+double grade_max_score(const struct grade *g);
+
+void grade_free(struct grade *g);
+
+#endif

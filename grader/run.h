@@ -1,0 +1,109 @@
+/* The grader: running one program of a submission under limits, and telling
+ * how it ended. Every build, test and measurement of student code goes
+ * through run_program(). */
+#ifndef GRADER_RUN_H
+#define GRADER_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Limits on one run; 0 leaves a limit unset. */
+struct run_limits {
+    double wall_seconds; /* killed (with its whole tree) after this */
+    long cpu_seconds;    /* RLIMIT_CPU */
+    long memory_mb;      /* RLIMIT_AS; leave 0 for sanitizer builds, whose
+                            shadow memory reserves terabytes of addresses */
+    long processes;      /* most live processes in the tree at once; more is
+                            a fork bomb: the tree is killed */
+    long file_size_mb;   /* RLIMIT_FSIZE */
+    long open_files;     /* RLIMIT_NOFILE */
+    size_t output_bytes; /* output kept: its head and tail, this much in all;
+                            0 keeps RUN_DEFAULT_OUTPUT_BYTES (output is held
+                            in memory, so it is never unbounded) */
+};
+
+#define RUN_DEFAULT_OUTPUT_BYTES (1024 * 1024)
+
+struct run_request {
+    /* argv[0] is the program's path: without a '/', it is looked up in the
+     * clean PATH; a relative one is taken from `cwd`, where the program
+     * starts. */
+    char *const *argv;
+    const char *cwd; /* where it runs; NULL: the grader's own */
+    /* Variables added to the clean environment the program gets (PATH,
+     * HOME=cwd, LANG=C.UTF-8, TMPDIR=cwd and these, which win over those);
+     * NULL-terminated, may be NULL. */
+    char *const *env;
+    struct run_limits limits;
+    /* On a timeout, say where every thread of every process of the tree was
+     * blocked, and which thread holds each lock waited for. */
+    bool diagnose_hang;
+    /* Source files of the student, by base name ("parallel.c"): a hang
+     * report shows only their frames, or says none were found. May be NULL. */
+    char *const *student_files;
+    /* The gdb the hang diagnosis runs: NULL finds one (/usr/bin/gdb, else on
+     * PATH); "" runs none, and the diagnosis uses /proc alone. */
+    const char *gdb;
+};
+
+enum run_end {
+    RUN_EXITED,    /* exit_code is valid */
+    RUN_SIGNALED,  /* signal is valid (a crash, or RLIMIT_CPU's SIGXCPU) */
+    RUN_TIMED_OUT, /* past wall_seconds: killed */
+    RUN_TOO_MANY_PROCESSES, /* past limits.processes: killed */
+    RUN_NOT_STARTED         /* fork or exec failed: see output */
+};
+
+struct run_result {
+    enum run_end end;
+    int exit_code;
+    int signal;
+    double wall_seconds;
+    double cpu_seconds; /* user + system of the whole tree, as reaped */
+    char *output;       /* stdout and stderr as they interleaved, capped;
+                           always NUL-terminated */
+    size_t output_len;
+    size_t output_total;   /* bytes the program wrote in all */
+    bool output_truncated; /* the middle was cut: "[... N bytes cut ...]" */
+    /* Text of the hang diagnosis on RUN_TIMED_OUT with diagnose_hang:
+     * "suspected deadlock" and, per blocked thread, where it waits and for
+     * whom; NULL otherwise. */
+    char *hang_report;
+    /* Processes of the tree still alive after the main one ended (escaped
+     * with setsid, or orphaned), found and killed. Counted only when the
+     * main one ended by itself: after a timeout or a fork bomb the whole
+     * tree is killed anyway. */
+    int leftovers_killed;
+    /* Processes of the tree that had ended but were never waited for when
+     * the main one ended (zombies), reaped by the grader. */
+    int zombies_reaped;
+    /* The most processes of the tree seen alive at once; the tree is sampled
+     * every 50 ms or so only when limits.processes is set, else 0. */
+    long processes_peak;
+    pid_t pid;                /* of the main process; 0 if not started */
+    struct run_limits limits; /* those of the request, for run_describe */
+};
+
+/* Make the grader a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so that
+ * orphans of student code become its children and can be found and killed.
+ * Call once at start; returns 0, or -1 where the kernel does not allow it. */
+int run_become_subreaper(void);
+
+/* Run one program to its end under the limits. Returns 0 when the result
+ * is filled in (whatever the program did), -1 only when the grader itself
+ * failed (out of memory, no pipe); both fill `result->output` with why, and
+ * the result is always safe to pass to run_result_free(). When it returns,
+ * no process of the run is left: the main one and every other found in its
+ * tree, its process group, or a session or group one of them created are
+ * killed and reaped. One run at a time per grader process: orphans are told
+ * apart from other children of the grader by when they started. */
+int run_program(const struct run_request *request, struct run_result *result);
+
+/* A one-line description of how a run ended: "exited with status 1",
+ * "killed by signal 11 (Segmentation fault)", "timed out after 10.0 s". */
+void run_describe(const struct run_result *result, char *buf, size_t len);
+
+void run_result_free(struct run_result *result);
+
+#endif

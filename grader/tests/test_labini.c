@@ -1,0 +1,186 @@
+/* Unit tests of lab.ini reading: every key, and every mistake refused with
+ * the file and line. */
+#include "labini.h"
+#include "suites.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char path[64];
+
+static void
+write_ini(const char *text)
+{
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/tmp/kit-labini-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void
+remove_ini(void)
+{
+    unlink(path);
+}
+
+static const char *good = "; a comment\n"
+                          "[lab]\n"
+                          "title  = Threads: divide and conquer\n"
+                          "submit = parallel.c helper.c   ; the files\n"
+                          "\n"
+                          "[test \"results\"]\n"
+                          "kind   = check\n"
+                          "tcase  = integrate\n"
+                          "points = 40\n"
+                          "timeout = 30\n"
+                          "\n"
+                          "[test \"races\"]\n"
+                          "kind = tsan\n"
+                          "points = 20\n"
+                          "\n"
+                          "[test \"speedup\"]\n"
+                          "kind = speedup\n"
+                          "bench = bench\n"
+                          "kernel = dot\n"
+                          "calibration = memory\n"
+                          "threads = 2,4, 8\n"
+                          "target = 0.7\n"
+                          "size = 20M\n"
+                          "tolerance = 1e-12\n"
+                          "skip = award\n"
+                          "duration_ms = 150\n"
+                          "rounds = 4-9\n"
+                          "points = 40\n";
+
+START_TEST(reads_every_key)
+{
+    struct lab_config c;
+    char err[512] = "";
+
+    write_ini(good);
+    ck_assert_msg(labini_read(path, &c, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_str_eq(c.title, "Threads: divide and conquer");
+    ck_assert_int_eq(c.nsubmit, 2);
+    ck_assert_str_eq(c.submit[0], "parallel.c");
+    ck_assert_str_eq(c.submit[1], "helper.c");
+    ck_assert_int_eq(c.ntests, 3);
+    ck_assert_str_eq(c.tests[0].name, "results");
+    ck_assert_int_eq(c.tests[0].kind, KIND_CHECK);
+    ck_assert_str_eq(c.tests[0].tcase, "integrate");
+    ck_assert_double_eq(c.tests[0].points, 40);
+    ck_assert_double_eq(c.tests[0].timeout, 30);
+    ck_assert_int_eq(c.tests[1].kind, KIND_TSAN);
+    ck_assert_ptr_null(c.tests[1].tcase);
+    const struct lab_test *s = &c.tests[2];
+    ck_assert_int_eq(s->kind, KIND_SPEEDUP);
+    ck_assert_str_eq(s->bench, "bench");
+    ck_assert_str_eq(s->kernel, "dot");
+    ck_assert_int_eq(s->calibration, KIT_CALIBRATION_MEMORY);
+    ck_assert_int_eq(s->nthreads, 3);
+    ck_assert_int_eq(s->threads[2], 8);
+    ck_assert_double_eq_tol(s->target, 0.7, 1e-12);
+    ck_assert_int_eq(s->size, 20000000);
+    ck_assert_double_eq_tol(s->tolerance, 1e-12, 1e-20);
+    ck_assert(s->skip_awards);
+    ck_assert_double_eq(s->duration_ms, 150);
+    ck_assert_int_eq(s->min_rounds, 4);
+    ck_assert_int_eq(s->max_rounds, 9);
+    labini_free(&c);
+}
+END_TEST
+
+START_TEST(kit_labs_are_valid)
+{
+    /* The lab.ini files of the kit itself must read cleanly. */
+    static const char *const labs[] = {"01-cores", "02-threads"};
+    char file[256], err[512];
+    struct lab_config c;
+
+    for (size_t i = 0; i < sizeof(labs) / sizeof(labs[0]); i++) {
+        snprintf(file, sizeof(file), "%s/labs/%s/lab.ini", KIT_ROOT, labs[i]);
+        if (access(file, R_OK) != 0)
+            continue;
+        ck_assert_msg(labini_read(file, &c, err, sizeof(err)) == 0, "%s", err);
+        ck_assert_int_gt(c.ntests, 0);
+        labini_free(&c);
+    }
+}
+END_TEST
+
+/* A broken lab.ini, and what its message must say. */
+static const struct {
+    const char *text;
+    const char *says;
+} bad[] = {
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"t\"]\nkind = chek\npoints = 1\n",
+     ":5: unknown kind 'chek'"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"t\"]\nkind = check\npoints = "
+     "lots\n",
+     ":6: points = lots"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"t\"]\nkind = check\n",
+     "has no points"},
+    {"[lab]\ntitle = x\nsubmit = ../grader/main.c\n", "plain file name"},
+    {"[lab]\ntitle = x\nsubmit = a.c\ncolour = red\n",
+     ":4: unknown key 'colour'"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[tset \"t\"]\nkind = check\n",
+     "unknown section [tset \"t\"]"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n", "no [test"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nkind = speedup\npoints = "
+     "1\n",
+     "needs bench, kernel, threads and size"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nthreads = 2,zero\n",
+     "threads = 2,zero"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nrounds = 9-4\n",
+     "rounds = 9-4"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nskip = maybe\n",
+     "skip = maybe"},
+    {"this is not ini\n", "cannot be read"},
+};
+
+START_TEST(mistakes_refused_with_line)
+{
+    struct lab_config c;
+    char err[512] = "";
+
+    write_ini(bad[_i].text);
+    ck_assert_int_eq(labini_read(path, &c, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, bad[_i].says) != NULL,
+                  "case %d: message '%s' should contain '%s'", _i, err,
+                  bad[_i].says);
+    ck_assert_msg(strstr(err, path) != NULL, "message '%s' names no file", err);
+}
+END_TEST
+
+START_TEST(missing_file_refused)
+{
+    struct lab_config c;
+    char err[512] = "";
+
+    ck_assert_int_eq(labini_read("/nonexistent/lab.ini", &c, err, sizeof(err)),
+                     -1);
+    ck_assert_ptr_nonnull(strstr(err, "cannot open"));
+}
+END_TEST
+
+Suite *
+labini_suite(void)
+{
+    Suite *s = suite_create("labini");
+    TCase *tc = tcase_create("lab.ini");
+
+    tcase_add_checked_fixture(tc, NULL, remove_ini);
+    tcase_add_test(tc, reads_every_key);
+    tcase_add_test(tc, kit_labs_are_valid);
+    tcase_add_loop_test(tc, mistakes_refused_with_line, 0,
+                        (int)(sizeof(bad) / sizeof(bad[0])));
+    tcase_add_test(tc, missing_file_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}

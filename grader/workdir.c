@@ -1,0 +1,196 @@
+/* The grader: making, filling and removing a lab's work folder. */
+#define _GNU_SOURCE /* O_NOFOLLOW, nftw's FTW_DEPTH and FTW_PHYS */
+#include "workdir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_SUBMIT_BYTES (1 << 20)
+
+/* Copy one regular file, refusing a link or anything larger than `max`. */
+static int
+copy_file(const char *from, const char *to, off_t max, char *err, size_t errlen)
+{
+    char buf[65536];
+    struct stat st;
+    ssize_t n;
+    int in, out, rc = -1;
+
+    in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0) {
+        snprintf(err, errlen, "%s: %s", from,
+                 errno == ELOOP ? "is a symbolic link" : strerror(errno));
+        return -1;
+    }
+    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", from);
+        close(in);
+        return -1;
+    }
+    if (max > 0 && st.st_size > max) {
+        snprintf(err, errlen, "%s: %lld bytes, more than the %lld allowed",
+                 from, (long long)st.st_size, (long long)max);
+        close(in);
+        return -1;
+    }
+    out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (out < 0) {
+        snprintf(err, errlen, "%s: %s", to, strerror(errno));
+        close(in);
+        return -1;
+    }
+    while ((n = read(in, buf, sizeof(buf))) > 0)
+        if (write(out, buf, (size_t)n) != n)
+            break;
+    if (n == 0)
+        rc = 0;
+    else
+        snprintf(err, errlen, "copying %s: %s", from, strerror(errno));
+    if (close(out) != 0 && rc == 0) {
+        snprintf(err, errlen, "%s: %s", to, strerror(errno));
+        rc = -1;
+    }
+    close(in);
+    return rc;
+}
+
+/* Copy a folder of the kit, recursively; links are skipped. */
+static int
+copy_tree(const char *from, const char *to, char *err, size_t errlen)
+{
+    DIR *dir = opendir(from);
+    struct dirent *e;
+    int rc = 0;
+
+    if (dir == NULL) {
+        snprintf(err, errlen, "%s: %s", from, strerror(errno));
+        return -1;
+    }
+    if (mkdir(to, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: %s", to, strerror(errno));
+        closedir(dir);
+        return -1;
+    }
+    while (rc == 0 && (e = readdir(dir)) != NULL) {
+        char src[PATH_MAX], dst[PATH_MAX];
+        struct stat st;
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (snprintf(src, sizeof(src), "%s/%s", from, e->d_name) >=
+                (int)sizeof(src) ||
+            snprintf(dst, sizeof(dst), "%s/%s", to, e->d_name) >=
+                (int)sizeof(dst)) {
+            snprintf(err, errlen, "%s: path too long", from);
+            rc = -1;
+            break;
+        }
+        if (lstat(src, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            rc = copy_tree(src, dst, err, errlen);
+        else if (S_ISREG(st.st_mode))
+            rc = copy_file(src, dst, 0, err, errlen);
+    }
+    closedir(dir);
+    return rc;
+}
+
+int
+workdir_create(struct workdir *w, const char *kit_lab_dir, const char *lab,
+               char *err, size_t errlen)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    if (tmp == NULL || tmp[0] != '/')
+        tmp = "/tmp";
+    snprintf(w->root, sizeof(w->root), "%s/kit-grade-%s-XXXXXX", tmp, lab);
+    if (mkdtemp(w->root) == NULL) {
+        snprintf(err, errlen, "cannot make a work folder in %s: %s", tmp,
+                 strerror(errno));
+        return -1;
+    }
+    if (snprintf(w->lab, sizeof(w->lab), "%s/%s", w->root, lab) >=
+            (int)sizeof(w->lab) ||
+        snprintf(w->out, sizeof(w->out), "%s/build", w->root) >=
+            (int)sizeof(w->out)) {
+        snprintf(err, errlen, "the work folder's path is too long");
+        workdir_remove(w);
+        return -1;
+    }
+    if (copy_tree(kit_lab_dir, w->lab, err, errlen) != 0) {
+        workdir_remove(w);
+        return -1;
+    }
+    return 0;
+}
+
+int
+workdir_has_files(const char *dir, char *const *files, int nfiles)
+{
+    for (int i = 0; i < nfiles; i++) {
+        char path[PATH_MAX];
+        struct stat st;
+
+        if (snprintf(path, sizeof(path), "%s/%s", dir, files[i]) >=
+                (int)sizeof(path) ||
+            lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            return 0;
+    }
+    return 1;
+}
+
+int
+workdir_take_submission(struct workdir *w, const char *submission,
+                        char *const *files, int nfiles, char *err,
+                        size_t errlen)
+{
+    for (int i = 0; i < nfiles; i++) {
+        char from[PATH_MAX], to[PATH_MAX];
+        struct stat st;
+
+        if (snprintf(from, sizeof(from), "%s/%s", submission, files[i]) >=
+                (int)sizeof(from) ||
+            snprintf(to, sizeof(to), "%s/%s", w->lab, files[i]) >=
+                (int)sizeof(to)) {
+            snprintf(err, errlen, "%s: path too long", submission);
+            return -1;
+        }
+        if (lstat(from, &st) != 0) {
+            snprintf(err, errlen, "missing submit file %s in %s", files[i],
+                     submission);
+            return -1;
+        }
+        if (copy_file(from, to, MAX_SUBMIT_BYTES, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    /* Keep going past an entry that will not go: remove all the rest. */
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+void
+workdir_remove(struct workdir *w)
+{
+    if (w->root[0] != '\0')
+        nftw(w->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    w->root[0] = '\0';
+}

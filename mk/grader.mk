@@ -1,0 +1,50 @@
+# How the grader (grader/) and its unit tests are built; included by the top
+# Makefile.
+
+GRADER_SRCS := $(wildcard $(KIT_ROOT)/grader/*.c)
+GRADER_DIR = $(BUILD)/$(MODE)/grader
+GRADER_OBJS = $(patsubst $(KIT_ROOT)/grader/%.c,$(GRADER_DIR)/%.o,$(GRADER_SRCS))
+GRADER_LIB_OBJS = $(filter-out $(GRADER_DIR)/main.o,$(GRADER_OBJS))
+GRADER = $(GRADER_DIR)/grader
+GRADER_PKGS := inih jansson
+KIT_REQUIRES += pc:inih pc:jansson cmd:gnuplot cmd:gdb cmd:nm
+
+GRADER_TEST_SRCS := $(filter-out %/verdicts.c,$(wildcard $(KIT_ROOT)/grader/tests/*.c))
+GRADER_TEST_OBJS = $(patsubst $(KIT_ROOT)/grader/tests/%.c,$(GRADER_DIR)/tests/%.o,$(GRADER_TEST_SRCS))
+GRADER_TEST_BIN = $(GRADER_DIR)/tests/check_grader
+
+# Compares a results.json with a fixture's expected verdicts.
+VERDICTS = $(GRADER_DIR)/tests/verdicts
+
+.PHONY: grader grader-tests run-grader-tests
+grader: $(GRADER) $(VERDICTS)
+grader-tests: $(GRADER_TEST_BIN)
+
+$(VERDICTS): $(GRADER_DIR)/tests/verdicts.o
+	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$(abspath $@))"
+	$(Q)$(CC) $(KIT_LDFLAGS) $< $(call pc_libs,jansson) -o $@
+
+$(GRADER_DIR)/%.o: $(KIT_ROOT)/grader/%.c | kit-deps
+	@mkdir -p $(@D)
+	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$(abspath $<))"
+	$(Q)$(CC) $(KIT_CFLAGS) -I$(KIT_ROOT)/grader $(call pc_cflags,$(GRADER_PKGS) hwloc) -c $< -o $@
+
+$(GRADER_DIR)/tests/%.o: $(KIT_ROOT)/grader/tests/%.c | kit-deps
+	@mkdir -p $(@D)
+	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$(abspath $<))"
+	$(Q)$(CC) $(KIT_CFLAGS) -I$(KIT_ROOT)/grader -DKIT_ROOT='"$(abspath $(KIT_ROOT))"' \
+	    $(call pc_cflags,$(GRADER_PKGS) check hwloc) -c $< -o $@
+
+$(GRADER): $(GRADER_OBJS) $(LIBKIT)
+	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$(abspath $@))"
+	$(Q)$(CC) $(KIT_LDFLAGS) $(GRADER_OBJS) $(LIBKIT_LIBS) $(call pc_libs,$(GRADER_PKGS)) -o $@
+
+$(GRADER_TEST_BIN): $(GRADER_TEST_OBJS) $(GRADER_LIB_OBJS) $(LIBKIT)
+	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$(abspath $@))"
+	$(Q)$(CC) $(KIT_LDFLAGS) $(GRADER_TEST_OBJS) $(GRADER_LIB_OBJS) $(LIBKIT_LIBS) \
+	    $(call pc_libs,$(GRADER_PKGS) check) -o $@
+
+run-grader-tests: $(GRADER_TEST_BIN)
+	$(Q)CK_DEFAULT_TIMEOUT=60 $(GRADER_TEST_BIN)
+
+-include $(GRADER_OBJS:.o=.d) $(GRADER_TEST_OBJS:.o=.d)
