@@ -6,7 +6,8 @@ LABS := $(notdir $(patsubst %/,%,$(dir $(wildcard labs/*/lab.ini))))
 SOLVED := $(filter $(LABS),$(notdir $(patsubst %/,%,$(wildcard solutions/*/))))
 
 .DEFAULT_GOAL := all
-.PHONY: all lib labs solutions check grade test docs deps help clean
+.PHONY: all lib labs solutions check grade test docs deps help clean \
+	bench-grader stability
 
 all: lib labs solutions unit-tests grader
 
@@ -42,6 +43,16 @@ grade:
 	$(Q)$(MAKE) -s grader MODE=release
 	$(Q)$(BUILD)/release/grader/grader $(GRADE_ARGS)
 
+# How long grading every solution takes, and the speedup ratios measured.
+bench-grader:
+	$(Q)$(MAKE) -s grader MODE=release
+	$(Q)$(KIT_ROOT)/mk/bench-grader.sh
+
+# Whether repeated grading gives the same speedup verdicts (RUNS=N, BUSY=1).
+stability:
+	$(Q)$(MAKE) -s grader MODE=release
+	$(Q)RUNS=$(RUNS) BUSY=$(BUSY) $(KIT_ROOT)/mk/stability.sh
+
 # Every test of the kit itself; mk/kit-test.sh says what it runs.
 test:
 	$(Q)MAKE="$(MAKE)" $(KIT_ROOT)/mk/kit-test.sh
@@ -73,6 +84,9 @@ help:
 	@echo "      RESULTS=F JUNIT=F SUMMARY=F PLOT=DIR   Gradescope JSON, JUnit XML,"
 	@echo "                       Markdown summary, speedup plots"
 	@echo "  make test            every test of the kit itself (what CI runs)"
+	@echo "  make bench-grader    time the grading of every solution, show speedup ratios"
+	@echo "  make stability [RUNS=5] [BUSY=1]   grade lab 02's speedup RUNS times,"
+	@echo "                       count differing verdicts (BUSY=1: one CPU kept busy)"
 	@echo "  make docs            API documentation (Doxygen) into build/docs/html"
 	@echo "  make deps            install the Debian packages the kit needs"
 	@echo "  make clean           remove build/"

@@ -5,6 +5,7 @@
 #include "run.h"
 #include "hang.h"
 #include "kit_time.h"
+#include "pids_cgroup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -272,6 +273,7 @@ struct child_plan {
     int out_w, null_fd, err_w; /* all above 2, all close-on-exec */
     pid_t grader;
     bool let_grader_trace;
+    const char *cgroup_procs; /* the pids cgroup to join; NULL: none */
 };
 
 enum child_step {
@@ -375,6 +377,10 @@ child_start(const struct child_plan *p)
      * not leave it. */
     if (setpgid(0, 0) != 0)
         child_fail(p->err_w, STEP_SETPGID);
+    /* Into the pids cgroup before anything of the student's runs, so that
+     * its every fork is counted. Failing that, /proc polling still holds. */
+    if (p->cgroup_procs != NULL)
+        (void)pids_cgroup_join(p->cgroup_procs);
     /* Should the grader die, the run dies with it instead of running on. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
         child_fail(p->err_w, STEP_DEATHSIG);
@@ -589,6 +595,7 @@ struct run_state {
     size_t nprocs, cap_procs;
     unsigned char *member; /* per entry of procs */
     size_t cap_member;
+    const struct pids_cgroup *cgroup; /* the run's, if one could be made */
 };
 
 static int
@@ -1058,7 +1065,8 @@ watch_run(struct run_state *st, const struct run_limits *limits,
             }
             if (limits->processes > 0 && alive > res->processes_peak)
                 res->processes_peak = alive;
-            if (limits->processes > 0 && alive > limits->processes) {
+            if (limits->processes > 0 && (alive > limits->processes ||
+                                          pids_cgroup_hit_limit(st->cgroup))) {
                 w->end_ns = kit_now_ns();
                 w->how = ENDED_TOO_MANY;
                 return 0;
@@ -1134,6 +1142,7 @@ run_program(const struct run_request *req, struct run_result *res)
     int status = 0, rc = 0, msg[2];
     int64_t start_ns;
     struct watch w;
+    struct pids_cgroup cg = {"", ""};
     const char *failed = NULL;
     pid_t pid;
 
@@ -1189,6 +1198,10 @@ run_program(const struct run_request *req, struct run_result *res)
         .grader = getpid(),
         .let_grader_trace = req->diagnose_hang,
     };
+    if (req->limits.processes > 0 &&
+        pids_cgroup_create(&cg, req->limits.processes) == 0)
+        plan.cgroup_procs = cg.procs;
+    st->cgroup = &cg;
     st->self = plan.grader;
     start_ns = kit_now_ns();
     pid = fork();
@@ -1287,6 +1300,12 @@ run_program(const struct run_request *req, struct run_result *res)
                  strerror(errno));
         capture_add(&cap, note, strlen(note));
     }
+    /* Anything the tree walk missed is still in the cgroup. */
+    {
+        int missed = pids_cgroup_destroy(&cg);
+        if (w.how == ENDED_BY_ITSELF)
+            res->leftovers_killed += missed;
+    }
     drain_output(&out[0], &cap, st->self,
                  w.how == ENDED_BY_ITSELF ? &res->leftovers_killed : NULL);
 
@@ -1318,6 +1337,7 @@ run_program(const struct run_request *req, struct run_result *res)
         rc = grader_failed(res, "keeping the output", ENOMEM);
 
 out:
+    pids_cgroup_destroy(&cg);
     if (res->output == NULL) {
         res->output = strdup("");
         res->output_len = 0;

@@ -15,7 +15,9 @@ struct run_limits {
     long memory_mb;      /* RLIMIT_AS; leave 0 for sanitizer builds, whose
                             shadow memory reserves terabytes of addresses */
     long processes;      /* most live processes in the tree at once; more is
-                            a fork bomb: the tree is killed */
+                            a fork bomb: the tree is killed. Where a pids
+                            cgroup can be made (as root), threads count too
+                            and the kernel refuses the fork past it */
     long file_size_mb;   /* RLIMIT_FSIZE */
     long open_files;     /* RLIMIT_NOFILE */
     size_t output_bytes; /* output kept: its head and tail, this much in all;

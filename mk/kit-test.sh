@@ -120,6 +120,37 @@ solutions_full_marks() {
     "$GRADER" --kit "$ROOT" --submission "$ROOT/solutions" --no-progress
 }
 
+# The grader refuses bad input with a message and exit status 2.
+grader_refuses_bad_input() {
+    local tmp out status
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/empty" "$tmp/kit/labs/01-cores"
+    printf '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = chek\npoints = 1\n' \
+        >"$tmp/kit/labs/01-cores/lab.ini"
+    touch "$tmp/kit/labs/01-cores/cores.c"
+    expect_refusal() { # WANT_TEXT ARGS...
+        local want=$1
+        shift
+        out=$("$GRADER" --no-progress "$@" 2>&1)
+        status=$?
+        if [ "$status" -ne 2 ] || ! grep -qF -- "$want" <<<"$out"; then
+            echo "grader $*: exit status $status (want 2), output lacks '$want':"
+            echo "$out"
+            return 1
+        fi
+        echo "grader $*: refused, says '$want'"
+    }
+    expect_refusal "usage: grader" --kit "$ROOT" --frobnicate &&
+        expect_refusal "no lab '99'" --kit "$ROOT" --lab 99 &&
+        expect_refusal "no such folder" --kit "$ROOT" --submission "$tmp/nowhere" &&
+        expect_refusal "missing submit file" --kit "$ROOT" --lab 01 --submission "$tmp/empty" &&
+        expect_refusal "unknown kind 'chek'" --kit "$tmp/kit" &&
+        expect_refusal "--timeout zero" --kit "$ROOT" --timeout zero
+    status=$?
+    rm -rf "$tmp"
+    return "$status"
+}
+
 labs=$(for f in labs/*/lab.ini; do basename "$(dirname "$f")"; done)
 
 step "build everything" "$MAKE" all
@@ -139,6 +170,7 @@ done
 for mode in release asan; do
     step "grader unit tests ($mode)" "$MAKE" run-grader-tests MODE=$mode
 done
+step "grader refuses bad input" grader_refuses_bad_input
 step "solutions grade at full marks" solutions_full_marks
 step "starters grade at zero, promptly" grade_and_expect "$ROOT/labs" "" \
     "$ROOT/grader/tests/fixtures/starters.expect" 1
