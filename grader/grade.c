@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* asprintf */
 #include "grade.h"
 #include "build.h"
+#include "busywait.h"
 #include "labini.h"
 #include "speedup.h"
 #include "suite.h"
@@ -198,10 +199,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
                 cfg.tests[kept++] = cfg.tests[i];
                 continue;
             }
-            free(cfg.tests[i].name);
-            free(cfg.tests[i].tcase);
-            free(cfg.tests[i].bench);
-            free(cfg.tests[i].kernel);
+            labini_free_test(&cfg.tests[i]);
         }
         cfg.ntests = kept;
         if (kept == 0) {
@@ -317,6 +315,11 @@ grade_lab(const struct grade_options *opt, const char *lab,
                 .progress_ctx = (void *)lab,
             };
             speedup_run(test, &sctx, result);
+        } else if (test->kind == KIND_BUSYWAIT) {
+            char program[4300];
+            snprintf(program, sizeof(program), "%s/%s", build->out,
+                     test->program);
+            busywait_run(test, program, w.lab, cfg.submit, result);
         } else {
             char binary[4300];
             DIR *dir = opendir(build->out);

@@ -26,6 +26,10 @@ test_kind_name(enum test_kind kind)
         return "asan";
     case KIND_SPEEDUP:
         return "speedup";
+    case KIND_LEFTOVERS:
+        return "leftovers";
+    case KIND_BUSYWAIT:
+        return "busywait";
     }
     return "unknown";
 }
@@ -162,8 +166,14 @@ on_test_key(struct parse *p, struct lab_test *t, const char *name,
             t->kind = KIND_ASAN;
         else if (strcmp(value, "speedup") == 0)
             t->kind = KIND_SPEEDUP;
+        else if (strcmp(value, "leftovers") == 0)
+            t->kind = KIND_LEFTOVERS;
+        else if (strcmp(value, "busywait") == 0)
+            t->kind = KIND_BUSYWAIT;
         else
-            FAIL("unknown kind '%s' (check, tsan, asan, speedup)", value);
+            FAIL("unknown kind '%s' (check, tsan, asan, speedup, leftovers, "
+                 "busywait)",
+                 value);
     } else if (strcmp(name, "points") == 0) {
         if (!parse_double(value, 0, 1e6, &t->points))
             FAIL("points = %s is not a number from 0 up", value);
@@ -204,6 +214,17 @@ on_test_key(struct parse *p, struct lab_test *t, const char *name,
     } else if (strcmp(name, "duration_ms") == 0) {
         if (!parse_double(value, 10, 10000, &t->duration_ms))
             FAIL("duration_ms = %s is not 10 to 10000", value);
+    } else if (strcmp(name, "program") == 0) {
+        if (strchr(value, '/') != NULL || value[0] == '.')
+            FAIL("program = %s must be a program of the lab, by name", value);
+        free(t->program);
+        t->program = dup_or_die(value);
+    } else if (strcmp(name, "args") == 0) {
+        free(t->args);
+        t->args = dup_or_die(value);
+    } else if (strcmp(name, "max_cores") == 0) {
+        if (!parse_double(value, 0.001, 1024, &t->max_cores))
+            FAIL("max_cores = %s is not a number of cores above 0", value);
     } else if (strcmp(name, "rounds") == 0) {
         /* "5-12": at least 5 rounds, at most 12 */
         long lo, hi;
@@ -272,6 +293,13 @@ validate(struct lab_config *c, char *err, size_t errlen)
                      t->name);
             return -1;
         }
+        if (t->kind == KIND_BUSYWAIT &&
+            (t->program == NULL || t->max_cores <= 0)) {
+            snprintf(err, errlen,
+                     "busywait test \"%s\" needs program and max_cores",
+                     t->name);
+            return -1;
+        }
     }
     return 0;
 }
@@ -318,12 +346,20 @@ labini_free(struct lab_config *c)
     free(c->title);
     for (int i = 0; i < c->nsubmit; i++)
         free(c->submit[i]);
-    for (int i = 0; i < c->ntests; i++) {
-        free(c->tests[i].name);
-        free(c->tests[i].tcase);
-        free(c->tests[i].bench);
-        free(c->tests[i].kernel);
-    }
+    for (int i = 0; i < c->ntests; i++)
+        labini_free_test(&c->tests[i]);
     free(c->tests);
     memset(c, 0, sizeof(*c));
+}
+
+void
+labini_free_test(struct lab_test *t)
+{
+    free(t->name);
+    free(t->tcase);
+    free(t->bench);
+    free(t->kernel);
+    free(t->program);
+    free(t->args);
+    memset(t, 0, sizeof(*t));
 }

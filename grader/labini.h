@@ -9,10 +9,13 @@
 #include <stddef.h>
 
 enum test_kind {
-    KIND_CHECK,  /* the Check suite, or one TCase of it */
-    KIND_TSAN,   /* the suite built with ThreadSanitizer */
-    KIND_ASAN,   /* the suite built with AddressSanitizer and UBSan */
-    KIND_SPEEDUP /* the calibrated speedup protocol on the bench program */
+    KIND_CHECK,     /* the Check suite, or one TCase of it */
+    KIND_TSAN,      /* the suite built with ThreadSanitizer */
+    KIND_ASAN,      /* the suite built with AddressSanitizer and UBSan */
+    KIND_SPEEDUP,   /* the calibrated speedup protocol on the bench program */
+    KIND_LEFTOVERS, /* the suite, then no process of it left running or
+                       unreaped */
+    KIND_BUSYWAIT   /* a lab program's waiting phase keeps few cores busy */
 };
 
 #define LABINI_MAX_THREADS 16
@@ -38,6 +41,10 @@ struct lab_test {
     double duration_ms; /* aimed length of one timed run */
     int min_rounds;
     int max_rounds;
+    /* busywait only */
+    char *program;    /* the lab's program that measures its waiting phase */
+    char *args;       /* its arguments, split at spaces; NULL: none */
+    double max_cores; /* CPU time / wall time allowed while waiting */
 };
 
 struct lab_config {
@@ -55,6 +62,9 @@ int labini_read(const char *path, struct lab_config *out, char *err,
                 size_t errlen);
 
 void labini_free(struct lab_config *config);
+
+/* Free what one test holds (for dropping a test from a config). */
+void labini_free_test(struct lab_test *test);
 
 const char *test_kind_name(enum test_kind kind);
 

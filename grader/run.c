@@ -1384,7 +1384,7 @@ run_describe(const struct run_result *r, char *buf, size_t len)
                                             : r->wall_seconds);
         break;
     case RUN_TOO_MANY_PROCESSES:
-        snprintf(buf, len, "started more than %ld processes at once",
+        snprintf(buf, len, "tried to run more than %ld processes at once",
                  r->limits.processes);
         break;
     case RUN_NOT_STARTED: {

@@ -371,6 +371,28 @@ suite_run(const struct lab_test *test, const struct suite_context *ctx,
                   "does not have; the kit needs fixing, not your code.\n",
                   test->tcase ? " (tcase \"" : "",
                   test->tcase ? test->tcase : "", test->tcase ? "\")" : "");
+    } else if (test->kind == KIND_LEFTOVERS &&
+               (r.leftovers_killed > 0 || r.zombies_reaped > 0)) {
+        text_addf(&out,
+                  "After the tests ended, %d process(es) of theirs were still "
+                  "running (the grader killed them) and %d child process(es) "
+                  "had never been waited for (zombies): every fork needs its "
+                  "waitpid, and a child must not outlive the call that made "
+                  "it.\n",
+                  r.leftovers_killed, r.zombies_reaped);
+        describe_checks(&out, &tap, total, 3);
+    } else if (test->kind == KIND_LEFTOVERS && passed < total) {
+        text_add(&out, "No process was left behind, but the tests fail, and "
+                       "this test counts only for code that also passes "
+                       "them:\n");
+        describe_checks(&out, &tap, total, 2);
+    } else if (test->kind == KIND_LEFTOVERS) {
+        result->score = test->points;
+        result->status = TEST_PASSED;
+        text_addf(&out,
+                  "%d checks passed, and no process was left running or "
+                  "unreaped after them.\n",
+                  total);
     } else if (test->kind == KIND_CHECK) {
         result->score = test->points * passed / total;
         result->status = passed == total ? TEST_PASSED
@@ -389,7 +411,7 @@ suite_run(const struct lab_test *test, const struct suite_context *ctx,
         text_addf(&out, "%s found no problem in %d checks.\n",
                   sanitizer_name(test->kind), total);
     }
-    if (r.leftovers_killed > 0)
+    if (r.leftovers_killed > 0 && test->kind != KIND_LEFTOVERS)
         text_addf(&out,
                   "%d process(es) left running after the tests ended were "
                   "killed.\n",

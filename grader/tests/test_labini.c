@@ -57,7 +57,19 @@ static const char *good = "; a comment\n"
                           "skip = award\n"
                           "duration_ms = 150\n"
                           "rounds = 4-9\n"
-                          "points = 40\n";
+                          "points = 40\n"
+                          "\n"
+                          "[test \"waits\"]\n"
+                          "kind = busywait\n"
+                          "program = waiter\n"
+                          "args = -t 4 -n 8\n"
+                          "max_cores = 0.25\n"
+                          "points = 5\n"
+                          "\n"
+                          "[test \"reaps\"]\n"
+                          "kind = leftovers\n"
+                          "tcase = pool\n"
+                          "points = 5\n";
 
 START_TEST(reads_every_key)
 {
@@ -70,7 +82,13 @@ START_TEST(reads_every_key)
     ck_assert_int_eq(c.nsubmit, 2);
     ck_assert_str_eq(c.submit[0], "parallel.c");
     ck_assert_str_eq(c.submit[1], "helper.c");
-    ck_assert_int_eq(c.ntests, 3);
+    ck_assert_int_eq(c.ntests, 5);
+    ck_assert_int_eq(c.tests[3].kind, KIND_BUSYWAIT);
+    ck_assert_str_eq(c.tests[3].program, "waiter");
+    ck_assert_str_eq(c.tests[3].args, "-t 4 -n 8");
+    ck_assert_double_eq_tol(c.tests[3].max_cores, 0.25, 1e-12);
+    ck_assert_int_eq(c.tests[4].kind, KIND_LEFTOVERS);
+    ck_assert_str_eq(c.tests[4].tcase, "pool");
     ck_assert_str_eq(c.tests[0].name, "results");
     ck_assert_int_eq(c.tests[0].kind, KIND_CHECK);
     ck_assert_str_eq(c.tests[0].tcase, "integrate");
@@ -99,7 +117,8 @@ END_TEST
 START_TEST(kit_labs_are_valid)
 {
     /* The lab.ini files of the kit itself must read cleanly. */
-    static const char *const labs[] = {"01-cores", "02-threads"};
+    static const char *const labs[] = {"01-cores", "02-threads", "03-locks",
+                                       "04-processes"};
     char file[256], err[512];
     struct lab_config c;
 
@@ -142,6 +161,11 @@ static const struct {
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nskip = maybe\n",
      "skip = maybe"},
     {"this is not ini\n", "cannot be read"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"w\"]\nkind = busywait\npoints = "
+     "1\n",
+     "needs program and max_cores"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"w\"]\nprogram = /bin/true\n",
+     "program = /bin/true"},
 };
 
 START_TEST(mistakes_refused_with_line)

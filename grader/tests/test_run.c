@@ -258,10 +258,12 @@ START_TEST(fork_bomb_is_stopped_and_leaves_nothing)
     ck_assert_int_eq(run_become_subreaper(), 0);
     run_misbehave("forkbomb", NULL, limits, &r);
     ck_assert_int_eq(r.end, RUN_TOO_MANY_PROCESSES);
-    ck_assert_int_gt(r.processes_peak, 16);
+    /* With a pids cgroup (as root) the kernel stops the tree at 16; without
+     * one the tree is seen past 16 and killed. */
+    ck_assert_int_ge(r.processes_peak, 16);
     ck_assert_msg(r.wall_seconds < 5, "stopped after %.1f s", r.wall_seconds);
     run_describe(&r, how, sizeof(how));
-    ck_assert_str_eq(how, "started more than 16 processes at once");
+    ck_assert_str_eq(how, "tried to run more than 16 processes at once");
     ck_assert_int_eq(leftovers(), 0);
     run_result_free(&r);
 }
@@ -481,7 +483,7 @@ START_TEST(describe_says_how_each_run_ended)
     r.end = RUN_TOO_MANY_PROCESSES;
     r.limits.processes = 64;
     run_describe(&r, how, sizeof(how));
-    ck_assert_str_eq(how, "started more than 64 processes at once");
+    ck_assert_str_eq(how, "tried to run more than 64 processes at once");
     r.end = RUN_SIGNALED;
     r.signal = SIGXCPU;
     run_describe(&r, how, sizeof(how));

@@ -1,5 +1,6 @@
 /* Unit tests of reading Check's TAP log and cutting sanitizer reports down
  * to the student's lines. */
+#include "busywait.h"
 #include "suite.h"
 #include "suites.h"
 
@@ -124,6 +125,28 @@ START_TEST(no_report_in_clean_output)
 }
 END_TEST
 
+START_TEST(busywait_line_read)
+{
+    double wall, cpu;
+
+    ck_assert_int_eq(busywait_parse("noise\nbusywait: wall_ns=500000000 "
+                                    "cpu_ns=2000000\n",
+                                    &wall, &cpu),
+                     0);
+    ck_assert_double_eq(wall, 500000000);
+    ck_assert_double_eq(cpu, 2000000);
+    /* The last line counts; one in the middle of a line does not. */
+    ck_assert_int_eq(busywait_parse("busywait: wall_ns=1 cpu_ns=1\nx "
+                                    "busywait: wall_ns=9 cpu_ns=9\n"
+                                    "busywait: wall_ns=100 cpu_ns=50\n",
+                                    &wall, &cpu),
+                     0);
+    ck_assert_double_eq(wall, 100);
+    ck_assert_int_eq(busywait_parse("no line here\n", &wall, &cpu), -1);
+    ck_assert_int_eq(busywait_parse("busywait: cpu_ns=5\n", &wall, &cpu), -1);
+}
+END_TEST
+
 Suite *
 suite_suite(void)
 {
@@ -135,6 +158,7 @@ suite_suite(void)
     tcase_add_test(tc, tsan_report_cut_to_student_frames);
     tcase_add_test(tc, ubsan_and_asan_found);
     tcase_add_test(tc, no_report_in_clean_output);
+    tcase_add_test(tc, busywait_line_read);
     suite_add_tcase(s, tc);
     return s;
 }
