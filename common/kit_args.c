@@ -118,6 +118,14 @@ kit_args_parse(const struct kit_args_spec *spec, int argc, char **argv,
 #endif
     opterr = 0; /* the messages below say more than getopt's own */
     while ((opt = getopt(argc, argv, optstring)) != -1) {
+        /* A letter of tnsr the program did not take but declared as its
+         * own extra option is the program's to read. */
+        if (strchr("tnsr", opt) != NULL && !takes(spec, (char)opt)) {
+            if (spec->extra != NULL &&
+                spec->extra(opt, optarg, spec->extra_ctx, err, errlen))
+                continue;
+            return KIT_ARGS_ERROR;
+        }
         switch (opt) {
         case 'h':
             return KIT_ARGS_HELP;

@@ -19,6 +19,7 @@ struct choice {
     const struct kit_bench_kernel *kernel; /* NULL: all of them */
     enum variant variant;
     enum kit_calibration calibration;
+    long size; /* -n, when given */
     bool size_given;
 };
 
@@ -49,6 +50,18 @@ take_option(int option, const char *value, void *ctx, char *err, size_t errlen)
                      value);
             return false;
         }
+        return true;
+    case 'n':
+        /* -n is the program's own option, not kit_args': its default is
+         * each kernel's own size. */
+        if (!kit_parse_long(value, 1, 4000000000L, &c->size)) {
+            snprintf(err, errlen,
+                     "-n %s: the size must be a whole number from 1 to "
+                     "4000000000",
+                     value);
+            return false;
+        }
+        c->size_given = true;
         return true;
     case 'c':
         if (!kit_calibration_parse(value, &c->calibration)) {
@@ -174,6 +187,8 @@ kit_bench_main(const struct kit_bench *bench, int argc, char **argv)
     int usable = kit_usable_cpus();
 
     used = (size_t)snprintf(usage_extra, sizeof(usage_extra),
+                            "  -n size         the problem size (default: each "
+                            "kernel's own, below)\n"
                             "  -k kernel       one kernel (default: all):\n");
     for (size_t i = 0; i < bench->nkernels && used < sizeof(usage_extra); i++)
         used +=
@@ -190,17 +205,13 @@ kit_bench_main(const struct kit_bench *bench, int argc, char **argv)
     const struct kit_args_spec spec = {
         .program = bench->program,
         .summary = bench->summary,
-        .options = "tnsr",
+        .options = "tsr",
         .threads_default = usable,
         .threads_max = 4096,
-        .size_default = bench->kernels[0].default_size,
-        .size_min = 1,
-        .size_max = 4000000000L,
-        .size_meaning = "problem size",
         .seed_default = 1,
         .reps_default = 1,
         .reps_max = 100000,
-        .extra_options = "k:v:c:",
+        .extra_options = "k:v:c:n:",
         .extra_usage = usage_extra,
         .extra = take_option,
         .extra_ctx = &c,
@@ -219,9 +230,7 @@ kit_bench_main(const struct kit_bench *bench, int argc, char **argv)
     case KIT_ARGS_OK:
         break;
     }
-    for (int i = 1; i < argc; i++)
-        if (strncmp(argv[i], "-n", 2) == 0)
-            c.size_given = true;
+    a.size = c.size_given ? c.size : bench->kernels[0].default_size;
 
     if (c.variant != HUMAN) {
         if (c.variant != CALIBRATE && c.kernel == NULL) {
@@ -240,7 +249,7 @@ kit_bench_main(const struct kit_bench *bench, int argc, char **argv)
         const struct kit_bench_kernel *k = &bench->kernels[i];
         if (c.kernel != NULL && c.kernel != k)
             continue;
-        if (compare(k, &a, c.size_given ? a.size : k->default_size) != 0)
+        if (compare(k, &a, c.size_given ? c.size : k->default_size) != 0)
             status = 1;
     }
     return status;
