@@ -7,7 +7,7 @@ SOLVED := $(filter $(LABS),$(notdir $(patsubst %/,%,$(wildcard solutions/*/))))
 
 .DEFAULT_GOAL := all
 .PHONY: all lib labs solutions check grade test docs deps help clean \
-	bench-grader stability
+	bench-grader stability slides test-slides plots
 
 all: lib labs solutions unit-tests grader
 
@@ -87,6 +87,10 @@ help:
 	@echo "  make bench-grader    time the grading of every solution, show speedup ratios"
 	@echo "  make stability [RUNS=5] [BUSY=1]   grade lab 02's speedup RUNS times,"
 	@echo "                       count differing verdicts (BUSY=1: one CPU kept busy)"
+	@echo "  make slides          the slide decks as HTML in build/slides (open index.html)"
+	@echo "  make test-slides     compile the decks' C code, open every page in headless Chromium"
+	@echo "  make plots [FIGURES=\"spin speedup race costs gil\"]   measure the decks' figures on"
+	@echo "                       this machine into build/plots (then make slides again)"
 	@echo "  make docs            API documentation (Doxygen) into build/docs/html"
 	@echo "  make deps            install the Debian packages the kit needs"
 	@echo "  make clean           remove build/"
@@ -98,3 +102,5 @@ help:
 include mk/libkit.mk
 include mk/unit-tests.mk
 include mk/grader.mk
+include mk/slides.mk
+include mk/plots.mk

@@ -21,7 +21,7 @@
 /** The character of a calibration kernel. */
 enum kit_calibration {
     KIT_CALIBRATION_COMPUTE, /**< dependent arithmetic, no memory traffic */
-    KIT_CALIBRATION_MEMORY   /**< a streaming sum over a large array */
+    KIT_CALIBRATION_MEMORY   /**< a dot product of two large arrays */
 };
 
 /**
@@ -34,7 +34,7 @@ bool kit_calibration_parse(const char *name, enum kit_calibration *out);
 const char *kit_calibration_name(enum kit_calibration kind);
 
 /**
- * Make the input of a kernel of @p n steps: for memory, an array of @p n
+ * Make the input of a kernel of @p n steps: for memory, two arrays of @p n
  * doubles filled from @p seed; for compute, nothing. Exits on out of memory.
  */
 void *kit_calibration_setup(enum kit_calibration kind, long n, uint64_t seed);

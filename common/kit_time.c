@@ -51,7 +51,9 @@ kit_children_cpu_ns(void)
 void
 kit_stopwatch_start(struct kit_stopwatch *sw)
 {
-    sw->cpu_start_ns = kit_process_cpu_ns();
+    /* Children count too, so that work done by forked processes (reaped
+     * before the stop) shows as CPU time like work done by threads. */
+    sw->cpu_start_ns = kit_process_cpu_ns() + kit_children_cpu_ns();
     sw->wall_start_ns = kit_now_ns();
 }
 
@@ -61,6 +63,6 @@ kit_stopwatch_stop(const struct kit_stopwatch *sw)
     struct kit_elapsed e;
 
     e.wall_ns = kit_now_ns() - sw->wall_start_ns;
-    e.cpu_ns = kit_process_cpu_ns() - sw->cpu_start_ns;
+    e.cpu_ns = kit_process_cpu_ns() + kit_children_cpu_ns() - sw->cpu_start_ns;
     return e;
 }

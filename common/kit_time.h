@@ -43,13 +43,14 @@ kit_ns_to_s(int64_t ns)
 /** A stopwatch: the wall and process CPU time at its start. */
 struct kit_stopwatch {
     int64_t wall_start_ns; /**< kit_now_ns() when started */
-    int64_t cpu_start_ns;  /**< kit_process_cpu_ns() when started */
+    int64_t cpu_start_ns;  /**< process and children's CPU time when started */
 };
 
 /** What a stopwatch measured between its start and kit_stopwatch_stop(). */
 struct kit_elapsed {
     int64_t wall_ns; /**< wall time elapsed */
-    int64_t cpu_ns;  /**< process CPU time used, over all threads */
+    int64_t cpu_ns;  /**< CPU time used by all threads of the process, and by
+                          its children waited for in between */
 };
 
 /** Start @p sw now. */

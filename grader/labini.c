@@ -253,6 +253,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 
     if (strcmp(section, "lab") == 0)
         return on_lab_key(p, name, value);
+    if (strncmp(section, "test \"", 6) == 0 &&
+        section[strlen(section) - 1] != '"')
+        FAIL("[%s...]: a test's name is cut after %d characters; shorten it",
+             section, (int)strlen(section) - 6);
     if (!test_section_name(section, test_name, sizeof(test_name)))
         FAIL("unknown section [%s]; sections are [lab] and "
              "[test \"name\"]",

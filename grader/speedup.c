@@ -289,27 +289,32 @@ speedups(const struct rounds *r, int p, double *student, double *cal)
     }
 }
 
+/* Rounds until every median is pinned to within 5 %, or the cap. Sets
+ * *settled to whether they were pinned. */
 static int
 measure(const struct lab_test *test, const struct speedup_context *ctx,
-        const struct plan *plan, struct rounds *r, struct text *why)
+        const struct plan *plan, struct rounds *r, struct text *why,
+        bool *settled)
 {
     double student[MAX_ROUNDS], cal[MAX_ROUNDS];
     int max = test->max_rounds < MAX_ROUNDS ? test->max_rounds : MAX_ROUNDS;
 
+    *settled = false;
     while (r->n < max) {
         if (one_round(test, ctx, plan, r, why) != 0)
             return -1;
         if (r->n < test->min_rounds)
             continue;
-        /* Stop once every median is pinned to within 5 %. */
         int stable = 1;
         for (int p = 0; p < r->np && stable; p++) {
             speedups(r, p, student, cal);
             stable = stats_stable(student, (size_t)r->n, 0.05) &&
                      stats_stable(cal, (size_t)r->n, 0.05);
         }
-        if (stable)
+        if (stable) {
+            *settled = true;
             break;
+        }
     }
     return 0;
 }
@@ -430,8 +435,9 @@ speedup_run(const struct lab_test *test, const struct speedup_context *ctx,
     for (int attempt = 0; attempt < 2; attempt++) {
         long throttled =
             kit_cgroup_throttled("/sys/fs/cgroup", "/proc/self/cgroup");
+        bool settled;
         r.n = 0;
-        if (measure(test, ctx, &plan, &r, &why) != 0) {
+        if (measure(test, ctx, &plan, &r, &why, &settled) != 0) {
             text_add(&out, text_str(&why));
             goto done;
         }
@@ -448,6 +454,15 @@ speedup_run(const struct lab_test *test, const struct speedup_context *ctx,
                 throttled,
         };
         noisy = stats_noisy(&in, noise, sizeof(noise));
+        if (!noisy && !settled) {
+            /* Speedups that still wander after every round allowed say the
+             * machine's load changed under the measurement. */
+            noisy = true;
+            snprintf(noise, sizeof(noise),
+                     "the speedups had not settled after %d rounds: the "
+                     "load on the machine kept changing",
+                     r.n);
+        }
         if (!noisy)
             break;
         if (attempt == 0) {
@@ -469,17 +484,30 @@ speedup_run(const struct lab_test *test, const struct speedup_context *ctx,
 
     struct speedup_point *top = &result->points[result->npoints - 1];
     describe_table(&out, result);
-    if (noisy) {
+    bool cannot_judge = false;
+    if (!noisy && !stats_can_judge(top->calibration_speedup, test->target)) {
+        cannot_judge = true;
+        snprintf(noise, sizeof(noise),
+                 "the calibration kernel reached only %.2fx on %d threads, so "
+                 "the target (%.2f of it, %.2fx) would not tell parallel code "
+                 "from serial code on this machine",
+                 top->calibration_speedup, top->threads, test->target,
+                 test->target * top->calibration_speedup);
+    }
+    if (noisy || cannot_judge) {
         result->status = TEST_INCONCLUSIVE;
         result->held = true;
         text_addf(&out,
-                  "Inconclusive: %s. Measured twice, noisy both times; the "
-                  "points are held, not lost. Grade again on a quieter "
-                  "machine.\n",
+                  noisy ? "Inconclusive: %s. Measured twice, noisy both times; "
+                          "the points are held, not lost. Grade again on a "
+                          "quieter machine.\n"
+                        : "Inconclusive: %s. The points are held, not lost; a "
+                          "machine with more usable cores can judge it.\n",
                   noise);
     } else {
         result->score =
-            stats_speedup_score(top->ratio, test->target, test->points);
+            stats_speedup_score(top->student_speedup, top->calibration_speedup,
+                                test->target, test->points);
         result->status = result->score >= test->points ? TEST_PASSED
                          : result->score > 0           ? TEST_PARTIAL
                                                        : TEST_FAILED;

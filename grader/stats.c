@@ -61,13 +61,25 @@ stats_stable(const double *values, size_t n, double tolerance)
 }
 
 double
-stats_speedup_score(double ratio, double target, double points)
+stats_speedup_score(double student, double calibration, double target,
+                    double points)
 {
-    if (!(ratio > 0) || target <= 0)
+    double full = target * calibration;
+
+    if (!(student > 1) || !(full > 1))
         return 0;
-    if (ratio >= target)
+    if (student >= full)
         return points;
-    return points * ratio / target;
+    /* Zero at the serial reference's speed, not at zero speed: scaling
+     * from zero would pay a serial submission 1 / (target C) of the
+     * points, over half of them on two cores. */
+    return points * (student - 1) / (full - 1);
+}
+
+bool
+stats_can_judge(double calibration, double target)
+{
+    return target * calibration >= 1.1;
 }
 
 bool

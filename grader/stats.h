@@ -21,10 +21,17 @@ double stats_spread(const double *values, size_t n);
  * the median, below `tolerance`; needs at least 3 values. */
 bool stats_stable(const double *values, size_t n, double tolerance);
 
-/* Points for a speedup ratio (student's speedup over the calibration's):
- * all of `points` at or above `target`, proportionally fewer below, none
- * for a ratio of 0 or less. */
-double stats_speedup_score(double ratio, double target, double points);
+/* Points for a student's speedup S beside the calibration kernel's C: all
+ * of `points` when S / C reaches `target`, none when S is 1 or less (code
+ * that runs no faster than the serial reference), and in between in
+ * proportion to the speedup gained: points * (S - 1) / (target * C - 1).
+ * Only meaningful when target * C > 1; see stats_can_judge(). */
+double stats_speedup_score(double student, double calibration, double target,
+                           double points);
+
+/* Whether a calibration speedup C lets a target tell parallel code from
+ * serial: the full-marks speedup target * C must clearly exceed 1. */
+bool stats_can_judge(double calibration, double target);
 
 /* What the noise gate looks at after a set of rounds. */
 struct noise_input {

@@ -9,7 +9,9 @@ set -u
 # What each is for: the C toolchain and pkg-config to find libraries; Check
 # (with subunit, which its pkg-config file names) for every test suite; hwloc
 # for topology; inih and jansson for the grader's lab.ini and results.json;
-# gnuplot for plots; Doxygen for the API pages; gdb for deadlock reports.
+# gnuplot for plots; Doxygen for the API pages; gdb for deadlock reports;
+# Node.js (for the pinned Marp CLI) and Chromium (to test the slides as a
+# reader's browser shows them), with the fonts the slides and plots use.
 PACKAGES="
 build-essential
 pkg-config
@@ -22,6 +24,9 @@ libjansson-dev
 gnuplot-nox
 doxygen
 gdb
+nodejs
+chromium
+fonts-dejavu-core
 "
 
 # shellcheck disable=SC2086 # word splitting folds the list onto one line
@@ -68,8 +73,12 @@ install() {
     if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
         $sudo apt-get update -q || return 1
     fi
+    # Debian's npm is a package of its own; a nodejs from elsewhere (such as
+    # NodeSource's) brings npm and conflicts with it, so ask only if missing.
+    extra=""
+    command -v npm >/dev/null 2>&1 || extra="npm"
     # shellcheck disable=SC2086 # word splitting of the package list is wanted
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $PACKAGES || {
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $PACKAGES $extra || {
         echo "deps: apt-get failed; run by hand:" >&2
         echo "  sudo apt-get update && sudo apt-get install -y $(packages)" >&2
         return 1

@@ -161,6 +161,9 @@ static const struct {
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nskip = maybe\n",
      "skip = maybe"},
     {"this is not ini\n", "cannot be read"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"a name much too long for inih's "
+     "buffer of section names\"]\nkind = check\npoints = 1\n",
+     "name is cut after"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"w\"]\nkind = busywait\npoints = "
      "1\n",
      "needs program and max_cores"},

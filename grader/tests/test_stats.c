@@ -46,12 +46,20 @@ END_TEST
 
 START_TEST(scoring_curve)
 {
-    ck_assert_double_eq(stats_speedup_score(0.9, 0.8, 40), 40);
-    ck_assert_double_eq(stats_speedup_score(0.8, 0.8, 40), 40);
-    ck_assert_double_eq_tol(stats_speedup_score(0.4, 0.8, 40), 20, 1e-9);
-    ck_assert_double_eq(stats_speedup_score(0, 0.8, 40), 0);
-    ck_assert_double_eq(stats_speedup_score(-1, 0.8, 40), 0);
-    ck_assert_double_eq(stats_speedup_score(2.5, 0.8, 40), 40);
+    /* Calibration 2.0x, target 0.8: full marks from 1.6x. */
+    ck_assert_double_eq(stats_speedup_score(1.9, 2.0, 0.8, 40), 40);
+    ck_assert_double_eq(stats_speedup_score(1.6, 2.0, 0.8, 40), 40);
+    /* Half the gain over serial, half the points. */
+    ck_assert_double_eq_tol(stats_speedup_score(1.3, 2.0, 0.8, 40), 20, 1e-9);
+    /* As fast as the serial reference, or slower: nothing. */
+    ck_assert_double_eq(stats_speedup_score(1.0, 2.0, 0.8, 40), 0);
+    ck_assert_double_eq(stats_speedup_score(0.5, 2.0, 0.8, 40), 0);
+    ck_assert_double_eq(stats_speedup_score(-1, 2.0, 0.8, 40), 0);
+    ck_assert_double_eq(stats_speedup_score(7.5, 8.0, 0.8, 40), 40);
+    /* A calibration too low to judge by. */
+    ck_assert(stats_can_judge(2.0, 0.8));
+    ck_assert(!stats_can_judge(1.2, 0.7));
+    ck_assert_double_eq(stats_speedup_score(1.0, 1.2, 0.7, 40), 0);
 }
 END_TEST
 

@@ -1,0 +1,92 @@
+/* Lab 03 "Races and locks": watches the mutexes the test binary takes. The
+ * Makefile links the test binary with -Wl,--wrap=pthread_mutex_lock (and
+ * trylock, unlock): the linker then resolves every call to
+ * pthread_mutex_lock to __wrap_pthread_mutex_lock below, and
+ * __real_pthread_mutex_lock to the real function (or to a sanitizer's
+ * interceptor, which calls it). Each wrapper makes the real call, then
+ * notes it. */
+#include "lock_trace.h"
+
+#include <stdatomic.h>
+
+int __real_pthread_mutex_lock(pthread_mutex_t *mutex);
+int __real_pthread_mutex_trylock(pthread_mutex_t *mutex);
+int __real_pthread_mutex_unlock(pthread_mutex_t *mutex);
+int __wrap_pthread_mutex_lock(pthread_mutex_t *mutex);
+int __wrap_pthread_mutex_trylock(pthread_mutex_t *mutex);
+int __wrap_pthread_mutex_unlock(pthread_mutex_t *mutex);
+
+/* Atomic, because the code under test locks from many threads at once; a
+ * relaxed add, because only the total is read, after the threads' joins. */
+static atomic_long taken;
+
+/* Each thread traces its own calls: a lock order is a property of one
+ * thread's sequence, and no other thread may write into it. */
+static _Thread_local bool tracing;
+static _Thread_local int nevents;
+static _Thread_local struct lock_event events_of_thread[LOCK_TRACE_MAX];
+
+static void
+note(bool lock, const pthread_mutex_t *mutex)
+{
+    if (lock)
+        atomic_fetch_add_explicit(&taken, 1, memory_order_relaxed);
+    if (!tracing)
+        return;
+    if (nevents < LOCK_TRACE_MAX)
+        events_of_thread[nevents] = (struct lock_event){lock, mutex};
+    nevents++;
+}
+
+int
+__wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
+{
+    int rc = __real_pthread_mutex_lock(mutex);
+
+    /* A call that failed locked nothing; the caller's checked wrapper
+     * reports it. */
+    if (rc == 0)
+        note(true, mutex);
+    return rc;
+}
+
+int
+__wrap_pthread_mutex_trylock(pthread_mutex_t *mutex)
+{
+    int rc = __real_pthread_mutex_trylock(mutex);
+
+    if (rc == 0)
+        note(true, mutex);
+    return rc;
+}
+
+int
+__wrap_pthread_mutex_unlock(pthread_mutex_t *mutex)
+{
+    /* Noted before the real call: once the mutex is free another thread may
+     * lock it, and this thread's order is what a trace shows. */
+    note(false, mutex);
+    return __real_pthread_mutex_unlock(mutex);
+}
+
+long
+locks_taken(void)
+{
+    return atomic_load_explicit(&taken, memory_order_relaxed);
+}
+
+void
+lock_trace_start(void)
+{
+    nevents = 0;
+    tracing = true;
+}
+
+int
+lock_trace_stop(struct lock_event *events)
+{
+    tracing = false;
+    for (int i = 0; i < nevents && i < LOCK_TRACE_MAX; i++)
+        events[i] = events_of_thread[i];
+    return nevents;
+}

@@ -1,0 +1,57 @@
+# The slides (slides/), included by the top Makefile.
+#   make slides        every deck to self-contained HTML in build/slides/
+#   make test-slides   every C snippet of the decks compiles, and every page
+#                      opens offline in headless Chromium as a reader's would
+# Marp renders the decks; it and puppeteer-core are the npm packages pinned
+# in slides/package-lock.json, installed by `npm ci` into build/slides-tool/.
+
+SLIDES_SRC := $(KIT_ROOT)/slides
+SLIDES_OUT = $(BUILD)/slides
+SLIDES_TOOL = $(BUILD)/slides-tool
+SLIDES_INPUTS := $(wildcard $(SLIDES_SRC)/[0-9][0-9]-*.md) \
+	$(SLIDES_SRC)/theme/kit.css $(SLIDES_SRC)/index.html.in \
+	$(SLIDES_SRC)/marp.config.js $(SLIDES_SRC)/scripts/lib.js \
+	$(SLIDES_SRC)/scripts/render.js
+SLIDES_ENV = BUILD=$(abspath $(BUILD)) SLIDES_TOOL=$(abspath $(SLIDES_TOOL))
+
+.PHONY: slides test-slides kit-deps-slides kit-deps-test-slides kit-slides-force
+
+slides: $(SLIDES_OUT)/index.html
+
+# Drawn figures count as inputs: a deck shows a placeholder for a figure
+# that `make plots` has not drawn yet, and the real one once it has. So do
+# the list of figures (rewritten only when a figure appears or goes) and the
+# folder of decks (a deck added or removed).
+SLIDES_FIGURES = $(sort $(notdir $(wildcard $(BUILD)/plots/*.png)))
+
+$(SLIDES_OUT)/.figures: kit-slides-force
+	@mkdir -p $(@D)
+	@echo '$(SLIDES_FIGURES)' | cmp -s - $@ || echo '$(SLIDES_FIGURES)' >$@
+
+$(SLIDES_OUT)/index.html: $(SLIDES_INPUTS) $(SLIDES_SRC) $(SLIDES_OUT)/.figures \
+		$(wildcard $(BUILD)/plots/*.png) $(SLIDES_TOOL)/.installed
+	@mkdir -p $(@D)
+	$(Q)$(SLIDES_ENV) node $(SLIDES_SRC)/scripts/render.js
+
+# `npm ci` installs exactly the locked versions and checks their integrity;
+# install scripts are skipped (none is needed, and none may download).
+$(SLIDES_TOOL)/.installed: $(SLIDES_SRC)/package.json $(SLIDES_SRC)/package-lock.json \
+		| kit-deps-slides
+	@echo "  NPM     build/slides-tool (npm ci, versions from slides/package-lock.json)"
+	$(Q)rm -rf $(SLIDES_TOOL) && mkdir -p $(SLIDES_TOOL) && \
+	    cp $(SLIDES_SRC)/package.json $(SLIDES_SRC)/package-lock.json $(SLIDES_TOOL)/ && \
+	    cd $(SLIDES_TOOL) && npm ci --ignore-scripts --no-audit --no-fund \
+	        --loglevel=error >npm.log 2>&1 || { cat $(SLIDES_TOOL)/npm.log; exit 1; }
+	@touch $@
+
+test-slides: slides | kit-deps-test-slides
+	$(Q)$(SLIDES_ENV) node $(SLIDES_SRC)/scripts/check-c.js
+	$(Q)$(SLIDES_ENV) node $(SLIDES_SRC)/scripts/test.js
+
+kit-slides-force:
+
+kit-deps-slides:
+	@$(DEPS_SH) ensure cmd:node cmd:npm
+
+kit-deps-test-slides:
+	@$(DEPS_SH) ensure cmd:node cmd:npm cmd:chromium cmd:cc

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# `make plots`: runs the experiments of the labs' reference solutions on this
+# machine and draws each figure the slides embed, with gnuplot, into
+# build/plots/ (PNG) beside the measured data (build/plots/data/).
+# Usage: slides/plots/plots.sh [FIGURE...]   (default: every figure)
+# Figures: spin speedup race costs gil. A figure whose program is missing is
+# skipped with a message; any other failure stops with a non-zero status.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+KIT=$PWD
+BUILD=${BUILD:-$KIT/build}
+OUT=$BUILD/plots
+DATA=$OUT/data
+GP=$KIT/slides/plots
+SOL=$BUILD/release/solutions
+mkdir -p "$DATA"
+
+die() { echo "plots: $*" >&2; exit 1; }
+say() { echo "  PLOT    $*"; }
+skip() { echo "  SKIP    $*"; }
+
+# The machine every figure names: CPU model, physical cores, logical CPUs
+# and the CPUs this process may use (its affinity mask and any cgroup CPU
+# quota, as the kit's own topology code counts them).
+machine_label() {
+    local model report phys logical usable
+    model=$(LC_ALL=C lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+    [ -n "$model" ] || model=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
+    [ -n "$model" ] || model="unknown CPU"
+    report=$("$SOL/01-cores/report" 2>/dev/null | head -1)
+    # "This machine: 1 package, 2 physical cores, 1 hardware thread each:
+    #  2 logical CPUs, of which this process may use 2."
+    phys=$(sed -n 's/.* \([0-9][0-9]*\) physical core.*/\1/p' <<<"$report")
+    logical=$(sed -n 's/.* \([0-9][0-9]*\) logical CPU.*/\1/p' <<<"$report")
+    usable=$(sed -n 's/.*may use \([0-9][0-9]*\).*/\1/p' <<<"$report")
+    [ -n "$logical" ] || logical=$(nproc --all)
+    [ -n "$usable" ] || usable=$(nproc)
+    if [ -n "$phys" ]; then
+        echo "$model: $phys physical cores, $logical logical CPUs, $usable usable"
+    else
+        echo "$model: $logical logical CPUs, $usable usable"
+    fi
+}
+usable_cpus() { sed -n 's/.*, \([0-9][0-9]*\) usable$/\1/p' "$DATA/machine.txt"; }
+logical_cpus() { sed -n 's/.* \([0-9][0-9]*\) logical CPUs.*/\1/p' "$DATA/machine.txt"; }
+physical_cores() {
+    local n
+    n=$(sed -n 's/.* \([0-9][0-9]*\) physical cores.*/\1/p' "$DATA/machine.txt")
+    echo "${n:-$(logical_cpus)}"
+}
+
+# Thread counts for a sweep: every count up to twice the usable CPUs on a
+# small machine; on a large one, every count up to the usable CPUs (powers of
+# two first) and a few past it, so the sweep stays short.
+thread_counts() {
+    local u=$1 t
+    if [ "$u" -le 8 ]; then
+        seq 1 $((2 * u))
+    else
+        { for ((t = 1; t < u; t *= 2)); do echo $t; done
+          echo "$u"; echo $((u + u / 4)); echo $((2 * u)); } | sort -n -u
+    fi
+}
+
+draw() { # SCRIPT.gp OUTPUT.png VAR=VALUE...
+    local script=$1 png=$2
+    shift 2
+    local args=(-e "out='$png'" -e "machine='$(sed "s/'/''/g" "$DATA/machine.txt")'")
+    for kv in "$@"; do args+=(-e "$kv"); done
+    gnuplot "${args[@]}" "$GP/common.gp" "$GP/$script" || die "gnuplot failed on $script"
+}
+
+# Lab 01: throughput of spin's CPU-bound loop on 1.. threads.
+fig_spin() {
+    local spin=$SOL/01-cores/spin logical threads
+    [ -x "$spin" ] || { skip "lab01-spin: $spin is not built (make solutions)"; return 0; }
+    logical=$(logical_cpus)
+    threads=$((2 * logical))
+    [ "$threads" -le $((logical + 8)) ] || threads=$((logical + 8))
+    say "lab01-spin: spin -t $threads"
+    "$spin" -t "$threads" >"$DATA/spin.dat" || die "spin failed"
+    draw spin.gp "$OUT/lab01-spin.png" "data='$DATA/spin.dat'" \
+        "physical=$(physical_cores)" "logical=$logical" "usable=$(usable_cpus)"
+}
+
+# Lab 02: speedup of integrate (compute-bound) and dot (memory-bound) over
+# the serial reference, with the ideal line and an Amdahl fit.
+fig_speedup() {
+    local bench=$SOL/02-threads/bench usable t kernel reps line
+    [ -x "$bench" ] || { skip "lab02-speedup: $bench is not built (make solutions)"; return 0; }
+    usable=$(usable_cpus)
+    : >"$DATA/speedup.dat.tmp"
+    echo "# threads integrate_speedup dot_speedup" >>"$DATA/speedup.dat.tmp"
+    for t in $(thread_counts "$usable"); do
+        local row="$t"
+        for kernel in integrate dot; do
+            reps=3
+            [ "$kernel" = dot ] && reps=5
+            say "lab02-speedup: bench -k $kernel -t $t -r $reps"
+            line=$("$bench" -k "$kernel" -t "$t" -r "$reps") || die "bench failed: $line"
+            echo "    $line"
+            # "[integrate] serial 200.1 ms | 2 threads 104.8 ms | speedup 1.91x | ..."
+            row="$row $(sed -n 's/.*| speedup \([0-9.]*\)x.*/\1/p' <<<"$line")"
+        done
+        echo "$row" >>"$DATA/speedup.dat.tmp"
+    done
+    mv "$DATA/speedup.dat.tmp" "$DATA/speedup.dat"
+    draw speedup.gp "$OUT/lab02-speedup.png" "data='$DATA/speedup.dat'" "usable=$usable"
+}
+
+# Reads a program's table: the last line before the data that is not data
+# names the columns (with or without a leading '#'); data lines start with a
+# number. Prints a '#' header and the data rows with the columns whose names
+# match the patterns given (awk regular expressions, on lower-case names), in
+# that order, or fails naming the pattern that matched no column.
+pick_columns() { # FILE PATTERN...
+    awk -v pats="${*:2}" '
+        BEGIN { np = split(pats, pat, " ") }
+        { line = $0; sub(/^#[ \t]*/, "", line); nf = split(line, field, /[ \t]+/)
+          if (field[1] == "") { for (i = 1; i < nf; i++) field[i] = field[i + 1]; nf-- } }
+        nf == 0 { next }
+        field[1] !~ /^-?[0-9.]+$/ { if (!started) hdr = line; next }
+        !started {
+            started = 1
+            sub(/^[ \t]+/, "", hdr); nh = split(hdr, name, /[ \t]+/)
+            for (p = 1; p <= np; p++) {
+                col[p] = 0
+                for (i = 1; i <= nh; i++) if (col[p] == 0 && tolower(name[i]) ~ pat[p]) col[p] = i
+                if (col[p] == 0) { print "no column matching " pat[p] " in: " hdr > "/dev/stderr"; bad = 1 }
+            }
+            if (bad) exit 1
+            out = "#"; for (p = 1; p <= np; p++) out = out " " name[col[p]]; print out
+        }
+        { out = ""; for (p = 1; p <= np; p++) out = out (p > 1 ? " " : "") field[col[p]]; print out }
+    ' "$1"
+}
+
+# Lab 03: nanoseconds per increment of a shared counter, racy, with a mutex,
+# with an atomic, and with local counts summed at the end (a reduction).
+fig_race() {
+    local race=$SOL/03-locks/race
+    [ -x "$race" ] || { skip "lab03-race: $race is not built yet (lab 03 and its solution are needed)"; return 0; }
+    say "lab03-race: race"
+    "$race" >"$DATA/race.raw" || die "race failed"
+    sed 's/^/    /' "$DATA/race.raw"
+    pick_columns "$DATA/race.raw" '^threads?$' racy mutex atomic local >"$DATA/race.dat" ||
+        die "cannot read race's table (build/plots/data/race.raw)"
+    draw race.gp "$OUT/lab03-race.png" "data='$DATA/race.dat'" "usable=$(usable_cpus)"
+}
+
+# Lab 04: the cost of creating and joining a thread against forking and
+# waiting for a process, as the parent's memory grows.
+fig_costs() {
+    local costs=$SOL/04-processes/costs
+    [ -x "$costs" ] || { skip "lab04-costs: $costs is not built yet (lab 04 and its solution are needed)"; return 0; }
+    say "lab04-costs: costs"
+    "$costs" >"$DATA/costs.raw" || die "costs failed"
+    sed 's/^/    /' "$DATA/costs.raw"
+    pick_columns "$DATA/costs.raw" touched '^thread' '^fork(_us)?$' 'write' >"$DATA/costs.dat" ||
+        die "cannot read costs' table (build/plots/data/costs.raw)"
+    draw costs.gp "$OUT/lab04-costs.png" "data='$DATA/costs.dat'"
+}
+
+# Python threads against Python processes on one CPU-bound job.
+fig_gil() {
+    command -v python3 >/dev/null 2>&1 || { skip "python-gil: no python3 on this machine"; return 0; }
+    say "python-gil: slides/demos/gil_demo.py"
+    # -B: no __pycache__ in the source tree when workers import the module.
+    python3 -B "$KIT/slides/demos/gil_demo.py" -n 4000000 -r 5 | tee "$DATA/gil.dat" | sed 's/^/    /'
+    [ "${PIPESTATUS[0]}" -eq 0 ] || die "gil_demo.py failed"
+    local version
+    version=$(sed -n 's/^# gil_demo: \([^;]*\);.*/\1/p' "$DATA/gil.dat")
+    draw gil.gp "$OUT/python-gil.png" "data='$DATA/gil.dat'" "python='$version'" \
+        "usable=$(usable_cpus)"
+}
+
+# How busy the machine is before we start, in percent of all its CPUs over
+# one second (from /proc/stat): other programs running during the
+# experiments take CPUs from them, and the figures would show it.
+busy_percent() {
+    local a b
+    a=($(head -1 /proc/stat))
+    sleep 1
+    b=($(head -1 /proc/stat))
+    local total=0 idle i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    idle=$((b[4] - a[4] + b[5] - a[5]))
+    [ "$total" -gt 0 ] || { echo 0; return; }
+    echo $(((total - idle) * 100 / total))
+}
+
+# CPU time, in clock ticks: of the whole machine (busy, all), and of this
+# script's finished children (every experiment is one).
+machine_ticks() {
+    local a
+    a=($(head -1 /proc/stat))
+    local all=0 i
+    for i in 1 2 3 4 5 6 7 8; do all=$((all + a[i])); done
+    echo "$((all - a[4] - a[5])) $all"
+}
+own_ticks() {
+    local f
+    f=($(sed 's/^.*) //' /proc/$$/stat))
+    echo $((f[13] + f[14])) # cutime and cstime, fields 16 and 17
+}
+
+machine_label >"$DATA/machine.txt"
+echo "  MACHINE $(cat "$DATA/machine.txt")"
+busy=$(busy_percent)
+if [ "$busy" -gt 15 ]; then
+    echo "  WARNING other programs kept ${busy}% of this machine's CPUs busy just now;" \
+        "the figures will show less speedup than the machine can give. Close them and run make plots again."
+fi
+figures=${*:-spin speedup race costs gil}
+read -r busy_before all_before <<<"$(machine_ticks)"
+own_before=$(own_ticks)
+for f in $figures; do
+    case $f in
+    spin | speedup | race | costs | gil) "fig_$f" ;;
+    *) die "unknown figure '$f' (spin, speedup, race, costs, gil)" ;;
+    esac
+done
+# What other programs used while the experiments ran: the machine's busy
+# time less the experiments' own CPU time.
+read -r busy_after all_after <<<"$(machine_ticks)"
+own_after=$(own_ticks)
+others=$(((busy_after - busy_before) - (own_after - own_before)))
+total=$((all_after - all_before))
+if [ "$total" -gt 0 ] && [ $((others * 100 / total)) -gt 10 ]; then
+    echo "  WARNING other programs used $((others * 100 / total))% of this machine's CPU time" \
+        "while the experiments ran; the figures may show it. Run make plots again when the machine is idle."
+fi
