@@ -81,7 +81,7 @@ test_for(struct parse *p, const char *name)
     t->timeout = 60;
     t->target = 0.8;
     t->tolerance = 1e-9;
-    t->duration_ms = 200;
+    t->duration_ms = 150;
     t->min_rounds = 5;
     t->max_rounds = 12;
     t->calibration = KIT_CALIBRATION_COMPUTE;

@@ -316,6 +316,17 @@ measure(const struct lab_test *test, const struct speedup_context *ctx,
             break;
         }
     }
+    if (!*settled) {
+        /* At the cap, medians pinned to within 10 % still make a verdict:
+         * memory-bound runs rarely agree closer than that. */
+        int loose = 1;
+        for (int p = 0; p < r->np && loose; p++) {
+            speedups(r, p, student, cal);
+            loose = stats_stable(student, (size_t)r->n, 0.10) &&
+                    stats_stable(cal, (size_t)r->n, 0.10);
+        }
+        *settled = loose;
+    }
     return 0;
 }
 

@@ -20,7 +20,7 @@ grep '^Machine:' "$out" | sed 's/^/  /'
 # the calibration kernel's C, a ratio of R; ..." under each speedup test.
 awk '
     /^[0-9][0-9]-/ { lab = $1 }
-    /^  [a-zA-Z]+ +speedup:/ { sub(/^  [a-zA-Z]+ +/, ""); sub(/  +[0-9.]+\/[0-9.]+$/, ""); test = $0 }
+    /^  [a-zA-Z]+ +speedup:/ { sub(/^  [a-zA-Z]+ +/, ""); sub(/  +([0-9.]+\/[0-9.]+|held.*)$/, ""); test = $0 }
     /verdict: on/ {
         match($0, /on [0-9]+ threads/); p = substr($0, RSTART + 3, RLENGTH - 11)
         match($0, /ratio of [0-9.]+/); r = substr($0, RSTART + 9, RLENGTH - 9)
