@@ -33,7 +33,7 @@ for i in $(seq 1 "$RUNS"); do
 done
 # Per test, the most common verdict, and how many runs differed from it.
 differ=$(awk '
-    { name = $0; sub(/^[a-zA-Z]+ /, "", name); sub(/ [0-9.]+\/[0-9.]+$|held$/, "", name)
+    { name = $0; sub(/^[a-zA-Z]+ /, "", name); sub(/ ([0-9.]+\/[0-9.]+|held)$/, "", name)
       count[name, $0]++; names[name] = 1; total[name]++ }
     END {
         d = 0
