@@ -83,20 +83,8 @@ load_reserved(const struct grade_options *opt, const char *out,
             return -1;
         system_loaded = 1;
     }
-    for (size_t i = 0; i < system_names.n; i++) {
-        struct symbol_set *s = set;
-        if (s->n == s->cap) {
-            size_t cap = s->cap ? 2 * s->cap : 4096;
-            char **grown = realloc(s->names, cap * sizeof(*grown));
-            if (grown == NULL)
-                return -1;
-            s->names = grown;
-            s->cap = cap;
-        }
-        s->names[s->n] = strdup(system_names.names[i]);
-        if (s->names[s->n] != NULL)
-            s->n++;
-    }
+    for (size_t i = 0; i < system_names.n; i++)
+        symbols_add_name(set, system_names.names[i]);
     snprintf(path, sizeof(path), "%s/build/release/common/libkit.a", opt->kit);
     if (symbols_add_file(set, path, 0) != 0)
         return -1;

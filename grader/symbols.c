@@ -85,6 +85,12 @@ each_symbol(const char *text, void (*fn)(void *, const char *, size_t, char),
     }
 }
 
+void
+symbols_add_name(struct symbol_set *set, const char *name)
+{
+    add_name(set, name, strlen(name));
+}
+
 static void
 collect(void *ctx, const char *name, size_t len, char type)
 {

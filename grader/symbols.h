@@ -21,6 +21,9 @@ struct symbol_set {
  * Returns 0, or -1 when nm could not read it. */
 int symbols_add_file(struct symbol_set *set, const char *file, int dynamic);
 
+/* Add one name to `set`. */
+void symbols_add_name(struct symbol_set *set, const char *name);
+
 /* Add the system libraries: libc, libm (where the compiler finds them) and
  * hwloc. Returns 0, or -1 when none could be read. */
 int symbols_add_system(struct symbol_set *set);
