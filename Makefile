@@ -104,3 +104,5 @@ include mk/unit-tests.mk
 include mk/grader.mk
 include mk/slides.mk
 include mk/plots.mk
+include mk/ci.mk
+include mk/class.mk

@@ -181,6 +181,8 @@ for dir in grader/tests/fixtures/*/*/; do
     [ -f "$dir/expect" ] || continue
     step "fixture $lab/$name" grade_and_expect "$ROOT/$dir" "$lab" "$ROOT/$dir/expect" "0|1"
 done
+step "CI templates and the Gradescope package" "$ROOT/mk/test-ci.sh"
+step "grading a class from a folder" "$ROOT/mk/test-class.sh"
 step "docs build without warnings" "$MAKE" docs
 step "slides render, compile and read offline" "$MAKE" test-slides
 

@@ -1,0 +1,1 @@
+# CI templates and the Gradescope package (ci/): make gradescope.

@@ -1,0 +1,1 @@
+# Grading a whole class from a folder: make grade-class.
