@@ -55,7 +55,7 @@ stability:
 
 # Every test of the kit itself; mk/kit-test.sh says what it runs.
 test:
-	$(Q)MAKE="$(MAKE)" $(KIT_ROOT)/mk/kit-test.sh
+	$(Q)MAKE="$(MAKE)" ONLY="$(ONLY)" $(KIT_ROOT)/mk/kit-test.sh
 
 docs: | kit-deps-docs
 	@mkdir -p $(BUILD)/docs
@@ -83,7 +83,8 @@ help:
 	@echo "                       with LAB, one lab's submit files)"
 	@echo "      RESULTS=F JUNIT=F SUMMARY=F PLOT=DIR   Gradescope JSON, JUnit XML,"
 	@echo "                       Markdown summary, speedup plots"
-	@echo "  make test            every test of the kit itself (what CI runs)"
+	@echo "  make test [ONLY=TEXT]   every test of the kit itself (what CI runs),"
+	@echo "                       or only the steps whose name holds TEXT"
 	@echo "  make bench-grader    time the grading of every solution, show speedup ratios"
 	@echo "  make stability [RUNS=5] [BUSY=1]   grade lab 02's speedup RUNS times,"
 	@echo "                       count differing verdicts (BUSY=1: one CPU kept busy)"

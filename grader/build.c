@@ -7,12 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The lab's build compiles student code, and a compiler reads whatever an
+ * #include names: it runs in the sandbox, with limits. libkit's is the
+ * kit's own. */
 static int
-run_make(char *const *argv, struct run_result *r)
+run_make(char *const *argv, bool student, const char *cwd, struct run_result *r)
 {
     struct run_request req = {
         .argv = argv,
-        .limits = {.wall_seconds = 300, .output_bytes = 256 * 1024},
+        .cwd = cwd,
+        .limits = {.wall_seconds = 300,
+                   .cpu_seconds = student ? 600 : 0,
+                   .processes = student ? 256 : 0,
+                   .file_size_mb = student ? 256 : 0,
+                   .output_bytes = 256 * 1024},
+        .sandboxed = student,
     };
 
     return run_program(&req, r);
@@ -27,7 +36,8 @@ build_libkit(const char *kit, const char *mode, char *err, size_t errlen)
     struct run_result r;
 
     snprintf(mode_arg, sizeof(mode_arg), "MODE=%s", mode);
-    if (run_make(argv, &r) != 0 || r.end != RUN_EXITED || r.exit_code != 0) {
+    if (run_make(argv, false, NULL, &r) != 0 || r.end != RUN_EXITED ||
+        r.exit_code != 0) {
         snprintf(err, errlen, "building libkit (%s) failed: %.1500s", mode,
                  r.output != NULL ? r.output : "");
         run_result_free(&r);
@@ -103,7 +113,7 @@ build_lab(const char *kit, const char *lab_dir, const char *out_root,
     /* libkit comes from the kit's build, made once by build_libkit(). */
     snprintf(libkit_arg, sizeof(libkit_arg), "LIBKIT_DIR=%s/build/%s/common",
              kit, mode);
-    if (run_make(argv, &r) != 0) {
+    if (run_make(argv, true, lab_dir, &r) != 0) {
         b->log = strdup(r.output != NULL ? r.output : "make did not start");
         run_result_free(&r);
         return -1;

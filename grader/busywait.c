@@ -39,6 +39,7 @@ busywait_run(const struct lab_test *test, const char *program,
     struct run_request req = {
         .argv = argv,
         .cwd = work_lab,
+        .sandboxed = true,
         .limits = {.wall_seconds = test->timeout,
                    .memory_mb = 2048,
                    .processes = 1024,

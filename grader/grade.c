@@ -6,7 +6,9 @@
 #include "grade.h"
 #include "build.h"
 #include "busywait.h"
+#include "init_sections.h"
 #include "labini.h"
+#include "machine_lock.h"
 #include "speedup.h"
 #include "suite.h"
 #include "symbols.h"
@@ -135,6 +137,17 @@ check_symbols(const struct grade_options *opt, const struct lab_config *cfg,
         if (symbols_check(&reserved, object, cfg->submit[i], report,
                           sizeof(report)) != 0)
             text_add(&t, report);
+        char sections[512];
+        int n = init_sections_find(object, sections, sizeof(sections));
+        if (n > 0)
+            text_addf(&t,
+                      "%s has code that runs before or after main (%s: a "
+                      "constructor or destructor), outside the tests: not "
+                      "allowed, remove it\n",
+                      cfg->submit[i], sections);
+        else if (n < 0)
+            text_addf(&t, "the grader could not read %s's object file\n",
+                      cfg->submit[i]);
     }
     if (t.len > 0)
         result = dup_text(text_str(&t));
@@ -231,6 +244,10 @@ grade_lab(const struct grade_options *opt, const char *lab,
         out->error = dup_text(err);
         goto done;
     }
+    if (workdir_open_for_build(&w, opt->sandbox, err, sizeof(err)) != 0) {
+        out->error = dup_text(err);
+        goto done;
+    }
 
     /* Build each flavour once, in the order the tests come. */
     for (int i = 0; i < cfg.ntests; i++) {
@@ -245,16 +262,26 @@ grade_lab(const struct grade_options *opt, const char *lab,
             snprintf(what, sizeof(what), "building (%s)", mode);
             progress_line(what, (void *)lab);
         }
+        machine_lock_shared();
         if (build_libkit(opt->kit, mode, err, sizeof(err)) != 0) {
+            machine_lock_release();
             out->error = dup_text(err);
             goto done;
         }
-        if (build_lab(opt->kit, w.lab, w.out, mode, &builds[nbuilds]) != 0) {
+        int rc = build_lab(opt->kit, w.lab, w.out, mode, &builds[nbuilds]);
+        machine_lock_release();
+        if (rc != 0) {
             out->error = dup_text(builds[nbuilds].log);
             build_free(&builds[nbuilds]);
             goto done;
         }
         nbuilds++;
+    }
+    /* From here on student code only runs: nothing it may write but its
+     * own run folder. */
+    if (workdir_seal(&w, opt->sandbox, err, sizeof(err)) != 0) {
+        out->error = dup_text(err);
+        goto done;
     }
 
     /* A failed build fails the tests that need it, with the compiler's
@@ -291,12 +318,18 @@ grade_lab(const struct grade_options *opt, const char *lab,
                 build = &builds[b];
         if (opt->progress)
             progress_line(test->name, (void *)lab);
+        /* Timing needs the machine to itself; other graders of the class
+         * wait meanwhile. */
+        if (test->kind == KIND_SPEEDUP || test->kind == KIND_BUSYWAIT)
+            machine_lock_exclusive();
+        else
+            machine_lock_shared();
         if (test->kind == KIND_SPEEDUP) {
             char bench[4300];
             snprintf(bench, sizeof(bench), "%s/%s", build->out, test->bench);
             struct speedup_context sctx = {
                 .bench = bench,
-                .work_lab = w.lab,
+                .work_lab = w.run,
                 .student_files = cfg.submit,
                 .usable_cpus = opt->usable_cpus,
                 .progress = opt->progress ? progress_line : NULL,
@@ -307,7 +340,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
             char program[4300];
             snprintf(program, sizeof(program), "%s/%s", build->out,
                      test->program);
-            busywait_run(test, program, w.lab, cfg.submit, result);
+            busywait_run(test, program, w.run, cfg.submit, result);
         } else {
             char binary[4300];
             DIR *dir = opendir(build->out);
@@ -323,19 +356,21 @@ grade_lab(const struct grade_options *opt, const char *lab,
             if (dir != NULL)
                 closedir(dir);
             if (binary[0] == '\0') {
+                machine_lock_release();
                 result->status = TEST_ERROR;
                 result->output = dup_text("the lab's build made no check_* "
                                           "test program: the kit is broken");
                 continue;
             }
             struct suite_context sctx = {
-                .work_lab = w.lab,
+                .work_lab = w.run,
                 .test_binary = binary,
                 .student_files = cfg.submit,
                 .nfiles = cfg.nsubmit,
             };
             suite_run(test, &sctx, result);
         }
+        machine_lock_release();
     }
 
 done:

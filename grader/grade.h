@@ -16,7 +16,11 @@ struct grade_options {
     const char *only;
     /* Cap every test's time limit at this many seconds; 0: lab.ini's. */
     double timeout_cap;
+    /* The walls around student code (sandbox_setup() made them). */
+    const struct sandbox *sandbox;
 };
+
+struct sandbox;
 
 /* Grade `lab` (a folder name under KIT/labs) with the submit files found in
  * `submission_dir`. Always fills `out`; a lab that cannot be graded has

@@ -5,8 +5,10 @@
 #include "grade.h"
 #include "kit_time.h"
 #include "kit_topology.h"
+#include "machine_lock.h"
 #include "report.h"
 #include "run.h"
+#include "sandbox.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -20,6 +22,9 @@
 struct options {
     char kit[PATH_MAX];
     const char *lab, *submission, *results, *junit, *summary, *plot, *only;
+    const char *sandbox_user, *machine_lock;
+    char *hide[SANDBOX_MAX_HIDDEN + 1];
+    int nhide;
     bool keep, progress;
     double timeout;
 };
@@ -50,6 +55,15 @@ usage(FILE *to)
             "TEXT\n"
             "  --timeout S        cap every test's time limit at S seconds\n"
             "  --keep             keep the work folders, for a post-mortem\n"
+            "  --sandbox-user U   as root, run student code as user U (name "
+            "or number;\n"
+            "                     default: nobody)\n"
+            "  --hide DIR         a folder student code must not see (other "
+            "students'\n"
+            "                     submissions and results); repeatable\n"
+            "  --machine-lock F   share the machine with other graders using "
+            "lock file F:\n"
+            "                     speedup measurements wait to run alone\n"
             "  --no-progress      no progress line, even on a terminal\n"
             "  -h, --help         show this help\n"
             "\n"
@@ -123,6 +137,9 @@ parse_options(int argc, char **argv, struct options *o)
         {"timeout", required_argument, NULL, 'T'},
         {"keep", no_argument, NULL, 'K'},
         {"no-progress", no_argument, NULL, 'P'},
+        {"sandbox-user", required_argument, NULL, 'u'},
+        {"hide", required_argument, NULL, 'H'},
+        {"machine-lock", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -172,6 +189,20 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case 'P':
             o->progress = false;
+            break;
+        case 'u':
+            o->sandbox_user = optarg;
+            break;
+        case 'H':
+            if (o->nhide == SANDBOX_MAX_HIDDEN) {
+                fprintf(stderr, "grader: --hide: at most %d folders\n",
+                        SANDBOX_MAX_HIDDEN);
+                return -1;
+            }
+            o->hide[o->nhide++] = optarg;
+            break;
+        case 'L':
+            o->machine_lock = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -267,6 +298,22 @@ main(int argc, char **argv)
         }
         o.lab = found;
     }
+    /* Builds made as the sandbox's user must stay readable by it once they
+     * are root's again. */
+    umask(022);
+    static struct sandbox sandbox;
+    char err[1200];
+    if (sandbox_setup(&sandbox, o.sandbox_user, o.kit, o.hide, o.nhide, err,
+                      sizeof(err)) != 0 ||
+        (o.machine_lock != NULL &&
+         machine_lock_open(o.machine_lock, err, sizeof(err)) != 0)) {
+        fprintf(stderr, "grader: %s\n", err);
+        return 2;
+    }
+    run_use_sandbox(&sandbox);
+    char walls[1600];
+    sandbox_describe(&sandbox, walls, sizeof(walls));
+    g.sandbox = strdup(walls);
     if (run_become_subreaper() != 0)
         g.notes = strdup("this system did not let the grader adopt orphaned "
                          "processes: a process escaping with setsid could "
@@ -280,6 +327,7 @@ main(int argc, char **argv)
         .progress = o.progress,
         .only = o.only,
         .timeout_cap = o.timeout,
+        .sandbox = &sandbox,
     };
     g.labs = calloc((size_t)nlabs, sizeof(*g.labs));
     if (g.labs == NULL)

@@ -247,6 +247,11 @@ summary(const struct grade *g)
     text_add(&plain, "\nMachine: ");
     text_add_machine(&plain, &g->machine);
     text_addc(&plain, '\n');
+    if (g->sandbox != NULL) {
+        text_add(&plain, "Sandbox: ");
+        text_add(&plain, g->sandbox);
+        text_addc(&plain, '\n');
+    }
     if (g->notes != NULL && g->notes[0] != '\0') {
         text_add(&plain, "\n");
         text_add(&plain, g->notes);
@@ -302,6 +307,8 @@ report_results_json(const struct grade *g, const char *path)
     put(extra, "machine", machine(&g->machine, &ok), &ok);
     if (g->notes != NULL)
         put(extra, "notes", jstring(g->notes), &ok);
+    if (g->sandbox != NULL)
+        put(extra, "sandbox", jstring(g->sandbox), &ok);
     put(root, "extra_data", extra, &ok);
 
     for (size_t i = 0; i < g->nlabs; i++) {

@@ -192,6 +192,11 @@ report_summary(const struct grade *g, const char *path)
     if (machine.failed)
         t.failed = true;
     text_free(&machine);
+    if (g->sandbox != NULL) {
+        text_add(&t, "\n**Sandbox:** ");
+        text_add_md(&t, g->sandbox);
+        text_addc(&t, '\n');
+    }
     if (g->notes != NULL && g->notes[0] != '\0') {
         text_add(&t, "\n**Notes:**\n\n");
         add_code_block(&t, g->notes);

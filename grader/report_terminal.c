@@ -222,6 +222,11 @@ report_terminal(const struct grade *g, FILE *to, bool color)
     if (machine.failed)
         t.failed = true;
     text_free(&machine);
+    if (g->sandbox != NULL) {
+        text_add(&t, "Sandbox: ");
+        text_add_terminal(&t, g->sandbox);
+        text_addc(&t, '\n');
+    }
     if (g->notes != NULL && g->notes[0] != '\0') {
         text_add(&t, "Notes:\n");
         add_indented(&t, g->notes, 2);

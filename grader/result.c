@@ -74,6 +74,8 @@ grade_free(struct grade *g)
     }
     free(g->labs);
     free(g->notes);
+    free(g->sandbox);
+    g->sandbox = NULL;
     g->labs = NULL;
     g->nlabs = 0;
     g->notes = NULL;

@@ -73,6 +73,7 @@ struct grade {
     double seconds;
     /* Protections the run had, or lacked, in words for the report. */
     char *notes;
+    char *sandbox; /* who student code ran as, which walls held */
 };
 
 const char *test_status_name(enum test_status status);

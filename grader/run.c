@@ -6,6 +6,7 @@
 #include "hang.h"
 #include "kit_time.h"
 #include "pids_cgroup.h"
+#include "sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -260,6 +261,14 @@ read_output(int *fd, struct capture *c)
     return 1;
 }
 
+static const struct sandbox *current_sandbox;
+
+void
+run_use_sandbox(const struct sandbox *sandbox)
+{
+    current_sandbox = sandbox;
+}
+
 /* ---- The child: from fork to exec, async-signal-safe calls only ---- */
 
 /* Everything the child needs, prepared before fork so that the child
@@ -273,11 +282,14 @@ struct child_plan {
     int out_w, null_fd, err_w; /* all above 2, all close-on-exec */
     pid_t grader;
     bool let_grader_trace;
-    const char *cgroup_procs; /* the pids cgroup to join; NULL: none */
+    const char *cgroup_procs;      /* the pids cgroup to join; NULL: none */
+    const struct sandbox *sandbox; /* NULL: run as the grader's user */
+    int pass_fd;                   /* kept open across exec; 0: none */
 };
 
 enum child_step {
     STEP_SETPGID,
+    STEP_SANDBOX,
     STEP_DEATHSIG,
     STEP_SIGNALS,
     STEP_STDIO,
@@ -295,6 +307,7 @@ enum child_step {
 
 static const char *const child_steps[STEP_COUNT] = {
     [STEP_SETPGID] = "setpgid",
+    [STEP_SANDBOX] = "entering the sandbox",
     [STEP_DEATHSIG] = "prctl(PR_SET_PDEATHSIG)",
     [STEP_SIGNALS] = "resetting signals",
     [STEP_STDIO] = "dup2",
@@ -381,6 +394,14 @@ child_start(const struct child_plan *p)
      * its every fork is counted. Failing that, /proc polling still holds. */
     if (p->cgroup_procs != NULL)
         (void)pids_cgroup_join(p->cgroup_procs);
+    /* Namespaces and the user switch need the grader's privileges, so they
+     * come before anything else of the child's drops them; and before
+     * PR_SET_PDEATHSIG, which a change of user clears. */
+    if (p->sandbox != NULL) {
+        const char *step;
+        if (sandbox_enter(p->sandbox, &step) != 0)
+            child_fail(p->err_w, STEP_SANDBOX);
+    }
     /* Should the grader die, the run dies with it instead of running on. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
         child_fail(p->err_w, STEP_DEATHSIG);
@@ -405,6 +426,8 @@ child_start(const struct child_plan *p)
         dup2(p->out_w, STDOUT_FILENO) < 0 || dup2(p->out_w, STDERR_FILENO) < 0)
         child_fail(p->err_w, STEP_STDIO);
     if (cloexec_from_3() != 0)
+        child_fail(p->err_w, STEP_FDS);
+    if (p->pass_fd > 2 && fcntl(p->pass_fd, F_SETFD, 0) != 0)
         child_fail(p->err_w, STEP_FDS);
     /* Under Yama's ptrace_scope 1 only an ancestor may attach; this lets gdb,
      * started by the grader for the hang diagnosis, attach too. EINVAL: no
@@ -1197,7 +1220,16 @@ run_program(const struct run_request *req, struct run_result *res)
         .err_w = err[1],
         .grader = getpid(),
         .let_grader_trace = req->diagnose_hang,
+        .sandbox = req->sandboxed ? current_sandbox : NULL,
+        .pass_fd = req->pass_fd,
     };
+    /* The passed descriptor is reopened by name (/dev/fd/N) as often as
+     * not, which checks its owner: the sandbox's user must own it. */
+    if (plan.sandbox != NULL && plan.sandbox->as_root && req->pass_fd > 2 &&
+        fchown(req->pass_fd, plan.sandbox->uid, plan.sandbox->gid) != 0) {
+        rc = grader_failed(res, "fchown of the passed descriptor", errno);
+        goto out;
+    }
     if (req->limits.processes > 0 &&
         pids_cgroup_create(&cg, req->limits.processes) == 0)
         plan.cgroup_procs = cg.procs;

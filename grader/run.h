@@ -47,6 +47,12 @@ struct run_request {
     /* The gdb the hang diagnosis runs: NULL finds one (/usr/bin/gdb, else on
      * PATH); "" runs none, and the diagnosis uses /proc alone. */
     const char *gdb;
+    /* Student code: run it inside the sandbox given to run_use_sandbox()
+     * (its user, namespaces). The kit's own builds leave this false. */
+    bool sandboxed;
+    /* A descriptor above 2 the program gets as is (same number), for a
+     * channel it writes that only the grader reads; 0 for none. */
+    int pass_fd;
 };
 
 enum run_end {
@@ -86,6 +92,12 @@ struct run_result {
     pid_t pid;                /* of the main process; 0 if not started */
     struct run_limits limits; /* those of the request, for run_describe */
 };
+
+struct sandbox;
+
+/* The sandbox every request with `sandboxed` runs in, from now on; NULL:
+ * none. The sandbox must outlive the runs. */
+void run_use_sandbox(const struct sandbox *sandbox);
 
 /* Make the grader a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so that
  * orphans of student code become its children and can be found and killed.

@@ -124,6 +124,7 @@ bench_once(const struct lab_test *test, const struct speedup_context *ctx,
     struct run_request req = {
         .argv = argv,
         .cwd = ctx->work_lab,
+        .sandboxed = true,
         .limits = {.wall_seconds = test->timeout,
                    .memory_mb = 16384,
                    .processes = 1024,

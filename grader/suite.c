@@ -2,13 +2,20 @@
  * one child under limits; its TAP log says which tests passed; a sanitizer
  * build's output is searched for the first report, cut down to the student's
  * own lines. */
+#define _GNU_SOURCE /* pipe2, F_SETPIPE_SZ */
 #include "suite.h"
 #include "run.h"
 #include "text.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* The most of a TAP log kept: Check writes about 100 bytes a test. */
+#define TAP_MAX_BYTES (1 << 20)
 
 /* The text's buffer, handed over to the caller (never NULL). */
 static char *
@@ -51,12 +58,19 @@ tap_parse(const char *text, struct tap_log *log)
         bool ok = strncmp(line, "ok ", 3) == 0;
 
         if (strncmp(line, "1..", 3) == 0) {
+            if (log->planned >= 0 && log->broken == NULL)
+                log->broken = "a second plan line";
             log->planned = atoi(line + 3);
         } else if (ok || strncmp(line, "not ok ", 7) == 0) {
             /* "ok 3 - FILE:TCASE:TEST: MESSAGE" */
             const char *p = memchr(line, '-', len);
             const char *stop = line + len;
             const char *c1, *c2, *c3;
+            if (log->broken == NULL && log->planned >= 0)
+                log->broken = "a test line after the plan";
+            if (log->broken == NULL &&
+                atol(line + (ok ? 3 : 7)) != (long)log->n + 1)
+                log->broken = "test lines out of order or repeated";
             if (p != NULL && p + 2 < stop &&
                 (c1 = memchr(p, ':', (size_t)(stop - p))) != NULL &&
                 (c2 = memchr(c1 + 1, ':', (size_t)(stop - c1 - 1))) != NULL &&
@@ -74,10 +88,14 @@ tap_parse(const char *text, struct tap_log *log)
                 t->tcase = dup_range(c1 + 1, (size_t)(c2 - c1 - 1));
                 t->test = dup_range(c2 + 1, (size_t)(c3 - c2 - 1));
                 t->message = dup_range(msg, (size_t)(stop - msg));
+            } else if (log->broken == NULL) {
+                log->broken = "a test line not in Check's form";
             }
         }
         line = end != NULL ? end + 1 : NULL;
     }
+    if (log->broken == NULL && log->planned >= 0 && log->planned != (int)log->n)
+        log->broken = "a plan that does not count the test lines";
     return 0;
 }
 
@@ -234,31 +252,35 @@ suite_env(const struct lab_test *test, const char *tap_path,
     e->vars[n] = NULL;
 }
 
+/* All a pipe holds until its every writer is gone, up to `cap` bytes. */
 static char *
-read_small_file(const char *path, size_t cap)
+read_pipe(int fd, size_t cap)
 {
-    FILE *f = fopen(path, "r");
-    char *buf;
-    size_t n;
+    char *buf = malloc(cap + 1);
+    size_t n = 0;
 
-    if (f == NULL)
+    if (buf == NULL)
         return NULL;
-    buf = malloc(cap + 1);
-    if (buf == NULL) {
-        fclose(f);
-        return NULL;
+    while (n < cap) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        n += (size_t)got;
     }
-    n = fread(buf, 1, cap, f);
     buf[n] = '\0';
-    fclose(f);
     return buf;
 }
 
-/* Run the suite once; ThreadSanitizer cannot start under some kernels'
- * address-space randomisation, and then runs again with it turned off. */
-static void
+/* Run the suite once and return its TAP log. Check writes the log to a
+ * pipe only the grader reads, named /dev/fd/N: a file would stay writable
+ * by the code under test after the runner is gone. ThreadSanitizer cannot
+ * start under some kernels' address-space randomisation, and then runs
+ * again with it turned off. */
+static char *
 run_suite_binary(const struct lab_test *test, const struct suite_context *ctx,
-                 const char *tap_path, struct run_result *r)
+                 struct run_result *r)
 {
     struct suite_env env;
     char *plain[] = {(char *)ctx->test_binary, NULL};
@@ -279,20 +301,41 @@ run_suite_binary(const struct lab_test *test, const struct suite_context *ctx,
             },
         .diagnose_hang = true,
         .student_files = ctx->student_files,
+        .sandboxed = true,
     };
+    char *tap = NULL;
 
-    suite_env(test, tap_path, &env);
-    req.env = env.vars;
-    remove(tap_path);
-    run_program(&req, r);
-    if (test->kind == KIND_TSAN && r->output != NULL &&
-        strstr(r->output, "ThreadSanitizer: unexpected memory mapping") !=
-            NULL) {
-        run_result_free(r);
-        req.argv = no_aslr;
-        remove(tap_path);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int fds[2];
+        char path[64];
+
+        if (pipe2(fds, O_CLOEXEC) != 0) {
+            memset(r, 0, sizeof(*r));
+            r->end = RUN_NOT_STARTED;
+            r->output = strdup("the grader could not make a pipe");
+            return NULL;
+        }
+        /* A full pipe stalls the runner (and times it out): room for any
+         * honest log. */
+        (void)fcntl(fds[1], F_SETPIPE_SZ, TAP_MAX_BYTES);
+        snprintf(path, sizeof(path), "/dev/fd/%d", fds[1]);
+        suite_env(test, path, &env);
+        req.env = env.vars;
+        req.pass_fd = fds[1];
         run_program(&req, r);
+        close(fds[1]);
+        tap = read_pipe(fds[0], TAP_MAX_BYTES);
+        close(fds[0]);
+        if (attempt > 0 || test->kind != KIND_TSAN || r->output == NULL ||
+            strstr(r->output, "ThreadSanitizer: unexpected memory mapping") ==
+                NULL)
+            break;
+        run_result_free(r);
+        free(tap);
+        tap = NULL;
+        req.argv = no_aslr;
     }
+    return tap;
 }
 
 /* "3 of 5 checks passed" and the first failures, Check's messages as is. */
@@ -325,18 +368,14 @@ void
 suite_run(const struct lab_test *test, const struct suite_context *ctx,
           struct graded_test *result)
 {
-    static int runs;
-    char tap_path[4200], how[160];
+    char how[160];
     struct run_result r;
     struct tap_log tap;
     struct text out;
     char *tap_text, *report = NULL;
     int total, passed = 0;
 
-    snprintf(tap_path, sizeof(tap_path), "%s/../tap-%d.log", ctx->work_lab,
-             runs++);
-    run_suite_binary(test, ctx, tap_path, &r);
-    tap_text = read_small_file(tap_path, 1 << 20);
+    tap_text = run_suite_binary(test, ctx, &r);
     tap_parse(tap_text != NULL ? tap_text : "", &tap);
     free(tap_text);
     run_describe(&r, how, sizeof(how));
@@ -359,11 +398,22 @@ suite_run(const struct lab_test *test, const struct suite_context *ctx,
     } else if (report != NULL) {
         text_addf(&out, "%s reported a problem:\n%s",
                   sanitizer_name(test->kind), report);
-    } else if (tap.planned < 0) {
+    } else if (tap.broken != NULL) {
+        /* Only code under test writes lines Check does not: no check of
+         * this run can be believed. */
+        text_addf(&out,
+                  "The test log is not the one the test runner wrote (%s): "
+                  "something else wrote to it, so no check of this run "
+                  "counts. The test program %s.\n",
+                  tap.broken, how);
+    } else if (tap.planned < 0 || r.end != RUN_EXITED) {
         /* The runner itself died: nothing after that point is known. */
-        text_addf(&out, "The test program %s before it finished.\n", how);
-        if (r.output != NULL && r.output[0] != '\0')
-            text_addf(&out, "Its last output:\n%s\n", tail_of(r.output, 2000));
+        text_addf(&out, "The test program stopped before it finished (%s).\n",
+                  how);
+        if (r.output != NULL && r.output[0] != '\0') {
+            text_add(&out, "Its last output:\n");
+            text_add_quoted(&out, tail_of(r.output, 2000));
+        }
     } else if (total == 0) {
         result->status = TEST_ERROR;
         text_addf(&out,

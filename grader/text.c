@@ -6,9 +6,12 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Room for n more bytes and the NUL. */
 static bool
@@ -382,11 +385,32 @@ text_add_machine(struct text *t, const struct machine_info *m)
     }
 }
 
+void
+text_add_quoted(struct text *t, const char *s)
+{
+    while (*s != '\0') {
+        const char *end = strchr(s, '\n');
+        size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
+
+        text_add(t, "| ");
+        text_addn(t, s, len);
+        text_addc(t, '\n');
+        s += len + (end != NULL);
+    }
+}
+
+/* Write to a new file beside `path` and rename it over `path`: whatever
+ * stood there before (a file planted by the code graded, a link to
+ * elsewhere) is replaced, never written through, and a reader never sees
+ * half a report. A device or pipe (/dev/stdout) is written as is. */
 int
 text_write_file(const struct text *t, const char *path, const char *who)
 {
+    struct stat st;
+    char temp[4200];
+    bool direct;
     FILE *f;
-    int err;
+    int fd = -1;
 
     if (path == NULL) {
         fprintf(stderr, "grader: %s: no file name given\n", who);
@@ -396,22 +420,43 @@ text_write_file(const struct text *t, const char *path, const char *who)
         fprintf(stderr, "grader: %s: %s: out of memory\n", who, path);
         return -1;
     }
-    f = fopen(path, "w");
-    if (f == NULL) {
-        fprintf(stderr, "grader: %s: cannot write %s: %s\n", who, path,
-                strerror(errno));
-        return -1;
+    direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    if (direct) {
+        f = fopen(path, "w");
+    } else if (snprintf(temp, sizeof(temp), "%s.XXXXXX", path) >=
+               (int)sizeof(temp)) {
+        errno = ENAMETOOLONG;
+        f = NULL;
+    } else if ((fd = mkstemp(temp)) < 0 || fchmod(fd, 0644) != 0) {
+        f = NULL;
+    } else {
+        f = fdopen(fd, "w");
     }
-    if (t->len > 0 && fwrite(t->buf, 1, t->len, f) != t->len) {
-        err = errno;
-        fclose(f);
+    if (f == NULL) {
+        int err = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(temp);
+        }
         fprintf(stderr, "grader: %s: cannot write %s: %s\n", who, path,
                 strerror(err));
         return -1;
     }
-    if (fclose(f) != 0) {
+    bool written = t->len == 0 || fwrite(t->buf, 1, t->len, f) == t->len;
+    int err = errno;
+    if (fclose(f) != 0 && written) {
+        written = false;
+        err = errno;
+    }
+    if (written && !direct && rename(temp, path) != 0) {
+        written = false;
+        err = errno;
+    }
+    if (!written) {
+        if (!direct)
+            unlink(temp);
         fprintf(stderr, "grader: %s: cannot write %s: %s\n", who, path,
-                strerror(errno));
+                strerror(err));
         return -1;
     }
     return 0;

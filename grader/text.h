@@ -40,6 +40,10 @@ void text_free(struct text *t);
 size_t text_utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
 
 /* s as valid UTF-8, each invalid byte replaced by U+FFFD. */
+/* Program output quoted: every line starts with "| ", so that nothing a
+ * program prints can pass for a line of the grader's own report. */
+void text_add_quoted(struct text *t, const char *s);
+
 void text_add_utf8(struct text *t, const char *s);
 /* s as XML 1.0 (and HTML) text: & < > " ' escaped, invalid UTF-8 and the
  * characters XML 1.0 forbids (controls but tab and line breaks, U+FFFE,

@@ -1,6 +1,7 @@
 /* The grader: making, filling and removing a lab's work folder. */
 #define _GNU_SOURCE /* O_NOFOLLOW, nftw's FTW_DEPTH and FTW_PHYS */
 #include "workdir.h"
+#include "sandbox.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -127,6 +128,39 @@ workdir_create(struct workdir *w, const char *kit_lab_dir, const char *lab,
     }
     if (copy_tree(kit_lab_dir, w->lab, err, errlen) != 0) {
         workdir_remove(w);
+        return -1;
+    }
+    return 0;
+}
+
+int
+workdir_open_for_build(struct workdir *w, const struct sandbox *s, char *err,
+                       size_t errlen)
+{
+    if (sandbox_give_tree(s, w->root) != 0) {
+        snprintf(err, errlen, "cannot give %s to the sandbox's user: %s",
+                 w->root, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int
+workdir_seal(struct workdir *w, const struct sandbox *s, char *err,
+             size_t errlen)
+{
+    if (snprintf(w->run, sizeof(w->run), "%s/run", w->root) >=
+        (int)sizeof(w->run)) {
+        snprintf(err, errlen, "the work folder's path is too long");
+        return -1;
+    }
+    if (sandbox_take_tree(s, w->root) != 0 ||
+        (s->as_root &&
+         (chown(w->root, 0, s->gid) != 0 || chmod(w->root, 0750) != 0)) ||
+        mkdir(w->run, 0700) != 0 ||
+        (s->as_root && chown(w->run, s->uid, s->gid) != 0)) {
+        snprintf(err, errlen, "cannot prepare the work folder %s: %s", w->root,
+                 strerror(errno));
         return -1;
     }
     return 0;

@@ -11,7 +11,11 @@ struct workdir {
     char root[PATH_MAX]; /* the temporary folder */
     char lab[PATH_MAX];  /* root/LAB: the lab's files, the build's LAB_DIR */
     char out[PATH_MAX];  /* root/build: what the build writes */
+    char run[PATH_MAX];  /* root/run: where student code runs (its cwd, HOME
+                            and TMPDIR), made by workdir_seal() */
 };
+
+struct sandbox;
 
 /* Make a fresh folder under $TMPDIR (or /tmp) and copy the kit's lab folder
  * into it. Returns 0, or -1 with the reason in `err`. */
@@ -24,6 +28,18 @@ int workdir_create(struct workdir *w, const char *kit_lab_dir, const char *lab,
 int workdir_take_submission(struct workdir *w, const char *submission,
                             char *const *files, int nfiles, char *err,
                             size_t errlen);
+
+/* Hand the whole folder to the sandbox's user, who builds in it. */
+int workdir_open_for_build(struct workdir *w, const struct sandbox *s,
+                           char *err, size_t errlen);
+
+/* After the builds: take the folder back (root's, nobody else may write in
+ * it, and only the sandbox's group may enter it, so that students graded at
+ * the same time cannot read each other's), and make the run folder, the
+ * only one the sandbox's user may write. Without root, just the run folder.
+ * Returns 0, or -1 with the reason in `err`. */
+int workdir_seal(struct workdir *w, const struct sandbox *s, char *err,
+                 size_t errlen);
 
 /* Whether `dir` holds every one of `files` as a regular file. */
 int workdir_has_files(const char *dir, char *const *files, int nfiles);

@@ -23,6 +23,8 @@ seconds() {
 step() {
     local name=$1 log start end secs status summary
     shift
+    # ONLY=TEXT runs just the steps whose name holds TEXT.
+    [[ -z "${ONLY:-}" || "$name" == *"$ONLY"* ]] || return 0
     log=$LOGS/$(printf '%s' "$name" | tr -c 'A-Za-z0-9_.-' '_').log
     start=$(date +%s%N)
     "$@" >"$log" 2>&1
@@ -107,13 +109,68 @@ grade_and_expect() {
     timeout=$(sed -n 's/^#timeout: //p' "$expect")
     [ -n "$only" ] && args+=(--test "$only")
     [ -n "$timeout" ] && args+=(--timeout "$timeout")
-    "$GRADER" "${args[@]}" --results "$results"
+    "$GRADER" "${args[@]}" --results "$results" --junit "${results%.json}.xml"
     status=$?
     if ! [[ "|$want_status|" == *"|$status|"* ]]; then
         echo "the grader exited with $status, expected $want_status"
         return 1
     fi
     "$VERDICTS" "$results" "$expect"
+}
+
+# What a grade cannot show of an attack: the kit's files, every process of
+# the sandbox's user, and a server on this machine the attack may reach.
+kit_fingerprint() {
+    find "$ROOT/labs" "$ROOT/common" "$ROOT/grader" "$ROOT/mk" -type f -print0 |
+        sort -z | xargs -0 sha256sum
+    sha256sum "$GRADER"
+}
+
+# attack_contained DIR: grade an attack fixture (expect's "#lab:" line
+# names its lab); then the kit must be as it was, no process of the
+# sandbox's user may be left, no connection may have reached the server
+# listening on 127.0.0.1:47913, and the reports must be the grader's.
+attack_contained() {
+    local dir=$1 lab before listener seen status=0
+    lab=$(sed -n 's/^#lab: //p' "$dir/expect")
+    if grep -q '^#needs: root' "$dir/expect" && [ "$(id -u)" -ne 0 ]; then
+        echo "skipped: without root this attack is not contained, by design (the report says so)"
+        return 0
+    fi
+    before=$(kit_fingerprint)
+    seen=$(mktemp)
+    python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 47913)); s.listen(8)
+while True:
+    c, _ = s.accept(); open(sys.argv[1], "a").write("connection\n"); c.close()
+' "$seen" &
+    listener=$!
+    grade_and_expect "$dir" "$lab" "$dir/expect" "0|1" || status=1
+    kill "$listener" 2>/dev/null
+    wait "$listener" 2>/dev/null
+    if [ "$before" != "$(kit_fingerprint)" ]; then
+        echo "the attack changed the kit's files:"
+        diff <(echo "$before") <(kit_fingerprint) | head -20
+        status=1
+    fi
+    if [ -s "$seen" ]; then
+        echo "the attack reached a server on this machine"
+        status=1
+    fi
+    if [ "$(id -u)" -eq 0 ] && pgrep -u nobody >/dev/null; then
+        echo "processes of the sandbox's user are still running:"
+        ps -o pid,user,args -u nobody
+        status=1
+    fi
+    if grep -l FORGED "$LOGS"/results-"$(basename "$dir")"-*.{json,xml} 2>/dev/null; then
+        echo "a report holds the attack's forgery"
+        status=1
+    fi
+    rm -f "$seen"
+    [ "$status" -eq 0 ] && echo "contained: kit unchanged, nothing left running, no connection, reports the grader's"
+    return "$status"
 }
 
 # The reference solutions get full marks (exit status 0).
@@ -178,8 +235,11 @@ step "starters grade at zero, promptly" grade_and_expect "$ROOT/labs" "" \
 for dir in grader/tests/fixtures/*/*/; do
     lab=$(basename "$(dirname "$dir")")
     name=$(basename "$dir")
-    [ -f "$dir/expect" ] || continue
+    [ -f "$dir/expect" ] && [ "$lab" != attacks ] || continue
     step "fixture $lab/$name" grade_and_expect "$ROOT/$dir" "$lab" "$ROOT/$dir/expect" "0|1"
+done
+for dir in grader/tests/fixtures/attacks/*/; do
+    step "attack $(basename "$dir") contained" attack_contained "$ROOT/$dir"
 done
 step "CI templates and the Gradescope package" "$ROOT/mk/test-ci.sh"
 step "grading a class from a folder" "$ROOT/mk/test-class.sh"

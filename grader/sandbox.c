@@ -1,0 +1,304 @@
+/* The grader: the sandbox's walls (see sandbox.h). */
+#define _GNU_SOURCE /* unshare, setresuid, nftw */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* "nobody" has no files, no home and no login on every Linux; the uid
+ * 65534 stands in where even the name is missing. */
+#define FALLBACK_UID 65534
+
+static int
+find_user(struct sandbox *s, const char *user, char *err, size_t errlen)
+{
+    char *end;
+    long number = strtol(user, &end, 10);
+    struct passwd *pw;
+
+    if (end != user && *end == '\0') {
+        if (number <= 0 || number > 2147483647L) {
+            snprintf(err, errlen,
+                     "--sandbox-user %s: not a user number above 0 (student "
+                     "code must not run as root)",
+                     user);
+            return -1;
+        }
+        pw = getpwuid((uid_t)number);
+        s->uid = (uid_t)number;
+        /* A number without an account gets the group of the same number:
+         * every parallel grader of a class then has a group of its own. */
+        s->gid = pw != NULL ? pw->pw_gid : (gid_t)number;
+        snprintf(s->user, sizeof(s->user), "%s",
+                 pw != NULL ? pw->pw_name : user);
+        return 0;
+    }
+    pw = getpwnam(user);
+    if (pw == NULL && strcmp(user, "nobody") == 0) {
+        s->uid = s->gid = FALLBACK_UID;
+        snprintf(s->user, sizeof(s->user), "%d", FALLBACK_UID);
+        return 0;
+    }
+    if (pw == NULL || pw->pw_uid == 0) {
+        snprintf(err, errlen, "--sandbox-user %s: %s", user,
+                 pw == NULL ? "no such user" : "that is root");
+        return -1;
+    }
+    s->uid = pw->pw_uid;
+    s->gid = pw->pw_gid;
+    snprintf(s->user, sizeof(s->user), "%s", pw->pw_name);
+    return 0;
+}
+
+/* Whether `inner` is `outer` or lies inside it. */
+static bool
+path_within(const char *inner, const char *outer)
+{
+    size_t n = strlen(outer);
+
+    if (n == 1 && outer[0] == '/')
+        return true;
+    return strncmp(inner, outer, n) == 0 &&
+           (inner[n] == '\0' || inner[n] == '/');
+}
+
+/* Run one wall in a throwaway child; its errno when it failed, else 0. */
+static int
+probe(const struct sandbox *s, const char **step)
+{
+    pid_t pid;
+    int fds[2], msg[2] = {0, 0}, status;
+    static const char *steps[] = {"unshare", "mount", "setresuid",
+                                  "reading the kit"};
+
+    if (pipe(fds) != 0)
+        return errno;
+    pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return e;
+    }
+    if (pid == 0) {
+        const char *what = NULL;
+        char config[PATH_MAX];
+
+        close(fds[0]);
+        if (sandbox_enter(s, &what) != 0) {
+            msg[0] = strcmp(what, "unshare") == 0 ? 0
+                     : strcmp(what, "mount") == 0 ? 1
+                                                  : 2;
+            msg[1] = errno;
+        } else if (s->as_root &&
+                   (snprintf(config, sizeof(config), "%s/mk/config.mk",
+                             s->kit) >= (int)sizeof(config) ||
+                    access(config, R_OK) != 0)) {
+            msg[0] = 3;
+            msg[1] = errno != 0 ? errno : ENAMETOOLONG;
+        }
+        if (write(fds[1], msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+            _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    if (read(fds[0], msg, sizeof(msg)) != (ssize_t)sizeof(msg)) {
+        msg[0] = 0;
+        msg[1] = ECHILD;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    *step = steps[msg[0]];
+    return msg[1];
+}
+
+static void
+add_missing(struct sandbox *s, const char *what, const char *step, int err)
+{
+    size_t used = strlen(s->missing);
+
+    snprintf(s->missing + used, sizeof(s->missing) - used, "%s%s (%s: %s)",
+             used > 0 ? "; " : "", what, step, strerror(err));
+}
+
+int
+sandbox_setup(struct sandbox *s, const char *user, const char *kit,
+              char *const *hide, int nhide, char *err, size_t errlen)
+{
+    const char *step = "";
+    int e;
+
+    memset(s, 0, sizeof(*s));
+    snprintf(s->kit, sizeof(s->kit), "%s", kit);
+    s->as_root = geteuid() == 0;
+    if (nhide > SANDBOX_MAX_HIDDEN) {
+        snprintf(err, errlen, "--hide: at most %d folders", SANDBOX_MAX_HIDDEN);
+        return -1;
+    }
+    for (int i = 0; i < nhide; i++) {
+        char real[PATH_MAX];
+        struct stat st;
+        if (realpath(hide[i], real) == NULL || stat(real, &st) != 0 ||
+            !S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "--hide %s: no such folder", hide[i]);
+            return -1;
+        }
+        if (path_within(kit, real)) {
+            snprintf(err, errlen,
+                     "--hide %s: it holds the kit, which the tests need",
+                     hide[i]);
+            return -1;
+        }
+        snprintf(s->hidden[s->nhidden++], sizeof(s->hidden[0]), "%s", real);
+    }
+    if (!s->as_root) {
+        s->uid = geteuid();
+        s->gid = getegid();
+        return 0;
+    }
+    if (find_user(s, user != NULL ? user : "nobody", err, errlen) != 0)
+        return -1;
+
+    /* Each wall alone first, so that one the system refuses (a container
+     * without CAP_SYS_ADMIN, say) leaves the others up. */
+    struct sandbox trial = *s;
+    trial.as_root = false; /* no user switch while probing namespaces */
+    trial.no_network = true;
+    if ((e = probe(&trial, &step)) == 0)
+        s->no_network = true;
+    else
+        add_missing(s, "no network isolation", step, e);
+    trial.no_network = false;
+    trial.own_mounts = true;
+    if ((e = probe(&trial, &step)) == 0)
+        s->own_mounts = true;
+    else
+        add_missing(s, "the kit not made read-only and no folder hidden", step,
+                    e);
+    /* All together, as the runs will: the user must still read the kit. */
+    if ((e = probe(s, &step)) != 0) {
+        snprintf(err, errlen,
+                 "student code is to run as %s, who cannot use the kit at %s "
+                 "(%s: %s): open its folders to other users (chmod o+rx on "
+                 "each one above it), move the kit, or name another user "
+                 "with --sandbox-user",
+                 s->user, kit, step, strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+int
+sandbox_enter(const struct sandbox *s, const char **step)
+{
+    int flags =
+        (s->no_network ? CLONE_NEWNET : 0) | (s->own_mounts ? CLONE_NEWNS : 0);
+
+    *step = "unshare";
+    if (flags != 0 && unshare(flags) != 0)
+        return -1;
+    if (s->own_mounts) {
+        *step = "mount";
+        /* Private first, or the mounts below would reach the grader's own
+         * namespace through shared propagation. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+            mount(s->kit, s->kit, NULL, MS_BIND | MS_REC, NULL) != 0 ||
+            mount(NULL, s->kit, NULL,
+                  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                  NULL) != 0)
+            return -1;
+        for (int i = 0; i < s->nhidden; i++)
+            if (mount("none", s->hidden[i], "tmpfs",
+                      MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                      "size=4k,mode=000") != 0)
+                return -1;
+    }
+    if (s->as_root) {
+        *step = "setresuid";
+        if (setgroups(1, &s->gid) != 0 ||
+            setresgid(s->gid, s->gid, s->gid) != 0 ||
+            setresuid(s->uid, s->uid, s->uid) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* nftw's callbacks take no context: the owner to give is kept here, one
+ * tree walk at a time (the grader is single-threaded). */
+static uid_t tree_uid;
+static gid_t tree_gid;
+static bool tree_seal;
+
+static int
+chown_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    if (lchown(path, tree_uid, tree_gid) != 0)
+        return -1;
+    /* Root's again: what the build wrote must not be rewritable by the
+     * code that runs next, under the sandbox user or any other. */
+    if (tree_seal && type != FTW_SL && (st->st_mode & (S_IWGRP | S_IWOTH)) &&
+        chmod(path, st->st_mode & 07755) != 0)
+        return -1;
+    return 0;
+}
+
+static int
+walk(const struct sandbox *s, const char *path, uid_t uid, gid_t gid, bool seal)
+{
+    if (!s->as_root)
+        return 0;
+    tree_uid = uid;
+    tree_gid = gid;
+    tree_seal = seal;
+    return nftw(path, chown_entry, 32, FTW_PHYS) == 0 ? 0 : -1;
+}
+
+int
+sandbox_give_tree(const struct sandbox *s, const char *path)
+{
+    return walk(s, path, s->uid, s->gid, false);
+}
+
+int
+sandbox_take_tree(const struct sandbox *s, const char *path)
+{
+    return walk(s, path, 0, 0, true);
+}
+
+void
+sandbox_describe(const struct sandbox *s, char *buf, size_t len)
+{
+    if (!s->as_root) {
+        snprintf(buf, len,
+                 "The grader is not root: student code ran as your own user "
+                 "(uid %d), so it could write your files, signal the grader "
+                 "and use the network. Its limits held (time, memory, "
+                 "processes, open files, file size, output). Grade as root "
+                 "for a separate user, no network and a read-only kit.",
+                 (int)s->uid);
+        return;
+    }
+    snprintf(buf, len,
+             "Student code ran as %s (uid %d), who cannot write the kit, the "
+             "builds or the results%s%s%s%s%s%s, under limits on time, "
+             "memory, processes, open files, file size and output.%s%s",
+             s->user, (int)s->uid, s->no_network ? "; with no network" : "",
+             s->own_mounts ? "; with the kit mounted read-only" : "",
+             s->own_mounts && s->nhidden > 0 ? " and " : "",
+             s->own_mounts && s->nhidden > 0 ? "other students' folders" : "",
+             s->own_mounts && s->nhidden > 0 ? " hidden" : "", "",
+             s->missing[0] != '\0' ? " Not available here: " : "", s->missing);
+}
