@@ -10,5 +10,6 @@ Suite *labini_suite(void);
 Suite *stats_suite(void);
 Suite *suite_suite(void);
 Suite *run_suite(void);
+Suite *sandbox_suite(void);
 
 #endif

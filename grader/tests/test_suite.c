@@ -46,6 +46,35 @@ START_TEST(tap_without_plan_means_the_run_died)
 }
 END_TEST
 
+/* Lines the code under test slipped into the log break Check's order. */
+START_TEST(tap_forged_lines_found)
+{
+    static const char *const forged[] = {
+        /* a passing line before the runner's own for the same test */
+        "ok 1 - f.c:t:x: Passed\nnot ok 1 - f.c:t:x: wrong\n1..1\n",
+        /* a whole passing log, then the runner's */
+        "ok 1 - f.c:t:x: Passed\n1..1\nnot ok 1 - f.c:t:x: wrong\n1..1\n",
+        /* a plan that does not count the lines */
+        "ok 1 - f.c:t:x: Passed\n1..3\n",
+        /* a line not in Check's form */
+        "ok 1 - f.c:t:x: Passed\nok 2 all good\n1..2\n",
+    };
+    struct tap_log log;
+
+    for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+        ck_assert_int_eq(tap_parse(forged[i], &log), 0);
+        ck_assert_msg(log.broken != NULL, "not caught: %s", forged[i]);
+        tap_free(&log);
+    }
+    ck_assert_int_eq(tap_parse("ok 1 - f.c:t:x: Passed\n"
+                               "not ok 2 - f.c:t:y: wrong\n1..2\n",
+                               &log),
+                     0);
+    ck_assert_ptr_null(log.broken);
+    tap_free(&log);
+}
+END_TEST
+
 static char *student[] = {"parallel.c", NULL};
 
 START_TEST(tsan_report_cut_to_student_frames)
@@ -155,6 +184,7 @@ suite_suite(void)
 
     tcase_add_test(tc, tap_lines_and_plan);
     tcase_add_test(tc, tap_without_plan_means_the_run_died);
+    tcase_add_test(tc, tap_forged_lines_found);
     tcase_add_test(tc, tsan_report_cut_to_student_frames);
     tcase_add_test(tc, ubsan_and_asan_found);
     tcase_add_test(tc, no_report_in_clean_output);

@@ -1,0 +1,186 @@
+/* Unit tests of the walls around student code: the sandbox (as root: its
+ * user, no network, the kit read-only), the machine lock between graders,
+ * and the refusal of constructor sections. */
+#define _GNU_SOURCE
+#include "init_sections.h"
+#include "machine_lock.h"
+#include "run.h"
+#include "sandbox.h"
+#include "suites.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kit_time.h"
+
+/* Run `script` with sh in the sandbox; its output, to free. */
+static char *
+sandboxed_sh(const struct sandbox *s, const char *script)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
+    struct run_request req = {
+        .argv = argv,
+        .cwd = "/tmp",
+        .limits = {.wall_seconds = 10},
+        .sandboxed = true,
+    };
+    struct run_result r;
+    char *out;
+
+    run_use_sandbox(s);
+    ck_assert_int_eq(run_program(&req, &r), 0);
+    run_use_sandbox(NULL);
+    out = strdup(r.output);
+    run_result_free(&r);
+    return out;
+}
+
+START_TEST(root_runs_student_code_walled_in)
+{
+    struct sandbox s;
+    char err[1200], script[4400];
+    char *out;
+
+    if (geteuid() != 0) {
+        /* Not root: there are no walls, and the description must say so. */
+        ck_assert_int_eq(
+            sandbox_setup(&s, NULL, KIT_ROOT, NULL, 0, err, sizeof(err)), 0);
+        sandbox_describe(&s, err, sizeof(err));
+        ck_assert_msg(strstr(err, "not root") != NULL, "%s", err);
+        return;
+    }
+    ck_assert_msg(
+        sandbox_setup(&s, "nobody", KIT_ROOT, NULL, 0, err, sizeof(err)) == 0,
+        "%s", err);
+    out = sandboxed_sh(&s, "id -u");
+    ck_assert_msg(atoi(out) == (int)s.uid && s.uid != 0,
+                  "student code ran as uid %s", out);
+    free(out);
+    if (s.no_network) {
+        /* A new network namespace has a loopback device and nothing else. */
+        out = sandboxed_sh(&s, "tail -n +3 /proc/net/dev | cut -d: -f1");
+        ck_assert_msg(strcmp(out, "    lo\n") == 0 || strcmp(out, "lo\n") == 0,
+                      "network devices seen: %s", out);
+        free(out);
+    }
+    if (s.own_mounts) {
+        /* Even a user who may write there must not: the mount is
+         * read-only. */
+        snprintf(script, sizeof(script),
+                 "touch %s/sandbox-test 2>&1 || echo refused", KIT_ROOT);
+        out = sandboxed_sh(&s, script);
+        ck_assert_msg(strstr(out, "refused") != NULL, "%s", out);
+        free(out);
+    }
+}
+END_TEST
+
+START_TEST(bad_sandbox_requests_are_refused)
+{
+    struct sandbox s;
+    char err[1200];
+    char *hide_kit[] = {(char *)KIT_ROOT "/.."};
+    char *hide_missing[] = {"/nonexistent-folder-of-the-kit"};
+
+    ck_assert_int_eq(
+        sandbox_setup(&s, NULL, KIT_ROOT, hide_kit, 1, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "holds the kit") != NULL, "%s", err);
+    ck_assert_int_eq(
+        sandbox_setup(&s, NULL, KIT_ROOT, hide_missing, 1, err, sizeof(err)),
+        -1);
+    ck_assert_msg(strstr(err, "no such folder") != NULL, "%s", err);
+    if (geteuid() == 0) {
+        ck_assert_int_eq(
+            sandbox_setup(&s, "0", KIT_ROOT, NULL, 0, err, sizeof(err)), -1);
+        ck_assert_int_eq(sandbox_setup(&s, "no-such-user-here", KIT_ROOT, NULL,
+                                       0, err, sizeof(err)),
+                         -1);
+    }
+}
+END_TEST
+
+/* A measurement holds the machine alone: a shared holder waits for it. */
+START_TEST(exclusive_lock_keeps_others_out)
+{
+    char dir[] = "/tmp/kit-lock-test-XXXXXX", path[64], err[256];
+    int fds[2], status;
+    int64_t released = 0, got;
+    pid_t pid;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/lock", dir);
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int64_t until;
+        if (machine_lock_open(path, err, sizeof(err)) != 0)
+            _exit(1);
+        machine_lock_exclusive();
+        if (write(fds[1], "x", 1) != 1) /* holding it now */
+            _exit(1);
+        until = kit_now_ns() + 300 * 1000 * 1000;
+        while (kit_now_ns() < until)
+            usleep(10000);
+        until = kit_now_ns();
+        machine_lock_release();
+        _exit(write(fds[1], &until, sizeof(until)) == sizeof(until) ? 0 : 1);
+    }
+    char c;
+    ck_assert_int_eq(read(fds[0], &c, 1), 1);
+    ck_assert_int_eq(machine_lock_open(path, err, sizeof(err)), 0);
+    machine_lock_shared();
+    got = kit_now_ns();
+    machine_lock_release();
+    ck_assert_int_eq(read(fds[0], &released, sizeof(released)),
+                     (int)sizeof(released));
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_int_eq(status, 0);
+    ck_assert_msg(got >= released,
+                  "the shared lock came %.3f s before the "
+                  "exclusive one was released",
+                  (double)(released - got) / 1e9);
+    close(fds[0]);
+    close(fds[1]);
+    snprintf(path, sizeof(path), "rm -rf %s", dir);
+    ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+START_TEST(constructor_sections_found)
+{
+    char found[512], path[64];
+    FILE *f;
+
+    /* This very program has them: the C runtime's and Check's. */
+    ck_assert_int_gt(init_sections_find("/proc/self/exe", found, sizeof(found)),
+                     0);
+    ck_assert_msg(strstr(found, ".init_array") != NULL, "%s", found);
+    /* Not an ELF object: unreadable, not "none". */
+    snprintf(path, sizeof(path), "/tmp/kit-not-elf-%d", (int)getpid());
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("int main(void) { return 0; }\n", f);
+    fclose(f);
+    ck_assert_int_eq(init_sections_find(path, found, sizeof(found)), -1);
+    remove(path);
+}
+END_TEST
+
+Suite *
+sandbox_suite(void)
+{
+    Suite *s = suite_create("sandbox");
+    TCase *tc = tcase_create("walls");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, root_runs_student_code_walled_in);
+    tcase_add_test(tc, bad_sandbox_requests_are_refused);
+    tcase_add_test(tc, exclusive_lock_keeps_others_out);
+    tcase_add_test(tc, constructor_sections_found);
+    suite_add_tcase(s, tc);
+    return s;
+}
