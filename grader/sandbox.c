@@ -3,6 +3,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +75,29 @@ path_within(const char *inner, const char *outer)
            (inner[n] == '\0' || inner[n] == '/');
 }
 
+/* The flags of the mount holding `path` that a remount must repeat: in a
+ * user namespace the kernel refuses to clear them. */
+static unsigned long
+mount_flags(const char *path)
+{
+    static const struct {
+        unsigned long st, ms;
+    } map[] = {
+        {ST_NOSUID, MS_NOSUID},         {ST_NODEV, MS_NODEV},
+        {ST_NOEXEC, MS_NOEXEC},         {ST_NOATIME, MS_NOATIME},
+        {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
+    };
+    struct statvfs v;
+    unsigned long flags = 0;
+
+    if (statvfs(path, &v) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (v.f_flag & map[i].st)
+            flags |= map[i].ms;
+    return flags;
+}
+
 /* Run one wall in a throwaway child; its errno when it failed, else 0. */
 static int
 probe(const struct sandbox *s, const char **step)
@@ -80,7 +105,8 @@ probe(const struct sandbox *s, const char **step)
     pid_t pid;
     int fds[2], msg[2] = {0, 0}, status;
     static const char *steps[] = {"unshare", "mount", "setresuid",
-                                  "reading the kit"};
+                                  "reading the kit",
+                                  "writing the user namespace's maps"};
 
     if (pipe(fds) != 0)
         return errno;
@@ -163,18 +189,25 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
         }
         snprintf(s->hidden[s->nhidden++], sizeof(s->hidden[0]), "%s", real);
     }
+    s->kit_flags = mount_flags(kit);
     if (!s->as_root) {
         s->uid = geteuid();
         s->gid = getegid();
-        return 0;
-    }
-    if (find_user(s, user != NULL ? user : "nobody", err, errlen) != 0)
+        snprintf(s->uid_map, sizeof(s->uid_map), "%d %d 1", (int)s->uid,
+                 (int)s->uid);
+        snprintf(s->gid_map, sizeof(s->gid_map), "%d %d 1", (int)s->gid,
+                 (int)s->gid);
+        /* Any user may make a user namespace on many systems, and own the
+         * network and mount namespaces made with it. */
+        s->user_ns = true;
+    } else if (find_user(s, user != NULL ? user : "nobody", err, errlen) != 0)
         return -1;
 
     /* Each wall alone first, so that one the system refuses (a container
      * without CAP_SYS_ADMIN, say) leaves the others up. */
     struct sandbox trial = *s;
     trial.as_root = false; /* no user switch while probing namespaces */
+    trial.user_ns = s->user_ns;
     trial.no_network = true;
     if ((e = probe(&trial, &step)) == 0)
         s->no_network = true;
@@ -187,8 +220,18 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
     else
         add_missing(s, "the kit not made read-only and no folder hidden", step,
                     e);
+    if (s->user_ns && !s->no_network && !s->own_mounts) {
+        s->user_ns = false;
+        return 0;
+    }
     /* All together, as the runs will: the user must still read the kit. */
-    if ((e = probe(s, &step)) != 0) {
+    if ((e = probe(s, &step)) != 0 && s->user_ns) {
+        /* Each wall alone went up, not both: go without. */
+        s->user_ns = s->no_network = s->own_mounts = false;
+        add_missing(s, "the walls together", step, e);
+        return 0;
+    }
+    if (e != 0) {
         snprintf(err, errlen,
                  "student code is to run as %s, who cannot use the kit at %s "
                  "(%s: %s): open its folders to other users (chmod o+rx on "
@@ -200,6 +243,19 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
     return 0;
 }
 
+/* Write all of `text` to the file `path` (async-signal-safe). */
+static int
+write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    size_t len = strlen(text);
+    int rc = fd >= 0 && write(fd, text, len) == (ssize_t)len ? 0 : -1;
+
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
 int
 sandbox_enter(const struct sandbox *s, const char **step)
 {
@@ -207,8 +263,19 @@ sandbox_enter(const struct sandbox *s, const char **step)
         (s->no_network ? CLONE_NEWNET : 0) | (s->own_mounts ? CLONE_NEWNS : 0);
 
     *step = "unshare";
+    if (s->user_ns && flags != 0)
+        flags |= CLONE_NEWUSER;
     if (flags != 0 && unshare(flags) != 0)
         return -1;
+    if (flags & CLONE_NEWUSER) {
+        /* The grader's own user, mapped to itself: no right gained, and the
+         * namespaces made with it are this process's to shape. */
+        *step = "writing the user namespace's maps";
+        if (write_file("/proc/self/setgroups", "deny") != 0 ||
+            write_file("/proc/self/uid_map", s->uid_map) != 0 ||
+            write_file("/proc/self/gid_map", s->gid_map) != 0)
+            return -1;
+    }
     if (s->own_mounts) {
         *step = "mount";
         /* Private first, or the mounts below would reach the grader's own
@@ -216,7 +283,8 @@ sandbox_enter(const struct sandbox *s, const char **step)
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
             mount(s->kit, s->kit, NULL, MS_BIND | MS_REC, NULL) != 0 ||
             mount(NULL, s->kit, NULL,
-                  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+                      s->kit_flags,
                   NULL) != 0)
             return -1;
         for (int i = 0; i < s->nhidden; i++)
@@ -281,24 +349,32 @@ sandbox_take_tree(const struct sandbox *s, const char *path)
 void
 sandbox_describe(const struct sandbox *s, char *buf, size_t len)
 {
+    bool hidden = s->own_mounts && s->nhidden > 0;
+    char walls[256];
+
+    snprintf(walls, sizeof(walls), "%s%s%s",
+             s->no_network ? "; with no network" : "",
+             s->own_mounts ? "; with the kit mounted read-only" : "",
+             hidden ? " and other students' folders hidden" : "");
     if (!s->as_root) {
         snprintf(buf, len,
                  "The grader is not root: student code ran as your own user "
-                 "(uid %d), so it could write your files, signal the grader "
-                 "and use the network. Its limits held (time, memory, "
-                 "processes, open files, file size, output). Grade as root "
-                 "for a separate user, no network and a read-only kit.",
-                 (int)s->uid);
+                 "(uid %d), so it could signal the grader and write your "
+                 "files%s%s, under limits on time, memory, processes, open "
+                 "files, file size and output.%s%s Grade as root for a "
+                 "user of its own%s.",
+                 (int)s->uid, s->own_mounts ? " outside the kit" : "", walls,
+                 s->missing[0] != '\0' ? " Not available here: " : "",
+                 s->missing,
+                 s->no_network && s->own_mounts
+                     ? ""
+                     : ", no network and a read-only kit");
         return;
     }
     snprintf(buf, len,
              "Student code ran as %s (uid %d), who cannot write the kit, the "
-             "builds or the results%s%s%s%s%s%s, under limits on time, "
-             "memory, processes, open files, file size and output.%s%s",
-             s->user, (int)s->uid, s->no_network ? "; with no network" : "",
-             s->own_mounts ? "; with the kit mounted read-only" : "",
-             s->own_mounts && s->nhidden > 0 ? " and " : "",
-             s->own_mounts && s->nhidden > 0 ? "other students' folders" : "",
-             s->own_mounts && s->nhidden > 0 ? " hidden" : "", "",
+             "builds or the results%s, under limits on time, memory, "
+             "processes, open files, file size and output.%s%s",
+             s->user, (int)s->uid, walls,
              s->missing[0] != '\0' ? " Not available here: " : "", s->missing);
 }

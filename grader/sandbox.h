@@ -6,8 +6,11 @@
  * read-only and the folders named to hide (other students' submissions and
  * results) are covered by an empty, closed folder. Each wall is probed once;
  * one the system refuses is left out and named in the report. Without root
- * there are no walls to put up, and the report says so: the limits of
- * run_limits still hold. */
+ * there is no other user to switch to, and the report says so: the limits of
+ * run_limits still hold; and where the system lets any user make a user
+ * namespace, the network and mount walls go up in one of those, mapping the
+ * grader's own user (which stays able to signal the grader and to write its
+ * files outside the kit). */
 #ifndef GRADER_SANDBOX_H
 #define GRADER_SANDBOX_H
 
@@ -19,6 +22,7 @@
 
 struct sandbox {
     bool as_root; /* the grader is root: it switches student code's user */
+    bool user_ns; /* not root: the walls below go up in a user namespace */
     uid_t uid;    /* whom student code runs as */
     gid_t gid;
     char user[64];   /* the user's name, or its number */
@@ -27,6 +31,9 @@ struct sandbox {
     char kit[4096];  /* made read-only where own_mounts */
     char hidden[SANDBOX_MAX_HIDDEN][4096]; /* covered where own_mounts */
     int nhidden;
+    unsigned long kit_flags;       /* the kit's mount flags, which a read-only
+                                      remount must keep */
+    char uid_map[64], gid_map[64]; /* for a user namespace: "UID UID 1" */
     char missing[1024]; /* the walls left out, and why; "" when none */
 };
 
