@@ -78,6 +78,62 @@ START_TEST(root_runs_student_code_walled_in)
 }
 END_TEST
 
+/* Without root: in a user namespace where the system allows one, the same
+ * network and mount walls, as the grader's own user. Run as root, the test
+ * drops to nobody in a child first. Exit codes of that child: 0 walls up
+ * and holding, 3 the system allows no user namespace (then the description
+ * must say what is missing), 1 a wall claimed up that does not hold. */
+static int
+unprivileged_walls(void)
+{
+    struct sandbox s;
+    char err[1200], script[4400];
+    char *argv[] = {"/bin/sh", "-c", script, NULL};
+    struct run_request req = {
+        .argv = argv,
+        .cwd = "/tmp",
+        .limits = {.wall_seconds = 10},
+        .sandboxed = true,
+    };
+    struct run_result r;
+
+    if (geteuid() == 0 && (setresgid(65534, 65534, 65534) != 0 ||
+                           setresuid(65534, 65534, 65534) != 0))
+        return 1;
+    if (sandbox_setup(&s, NULL, KIT_ROOT, NULL, 0, err, sizeof(err)) != 0)
+        return 1;
+    if (!s.no_network || !s.own_mounts) {
+        sandbox_describe(&s, err, sizeof(err));
+        return strstr(err, "Not available here") != NULL ? 3 : 1;
+    }
+    snprintf(script, sizeof(script),
+             "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; "
+             "touch %s/sandbox-test 2>/dev/null || echo refused",
+             KIT_ROOT);
+    run_use_sandbox(&s);
+    if (run_program(&req, &r) != 0)
+        return 1;
+    int ok = strcmp(r.output, "lo\nrefused\n") == 0;
+    if (!ok)
+        fprintf(stderr, "walls without root: %s\n", r.output);
+    run_result_free(&r);
+    return ok ? 0 : 1;
+}
+
+START_TEST(walls_without_root_where_allowed)
+{
+    int status;
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0)
+        _exit(unprivileged_walls());
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) != 1,
+                  "the walls without root do not hold (status %#x)", status);
+}
+END_TEST
+
 START_TEST(bad_sandbox_requests_are_refused)
 {
     struct sandbox s;
@@ -178,6 +234,7 @@ sandbox_suite(void)
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, root_runs_student_code_walled_in);
+    tcase_add_test(tc, walls_without_root_where_allowed);
     tcase_add_test(tc, bad_sandbox_requests_are_refused);
     tcase_add_test(tc, exclusive_lock_keeps_others_out);
     tcase_add_test(tc, constructor_sections_found);
