@@ -9,6 +9,7 @@
 #include "init_sections.h"
 #include "labini.h"
 #include "machine_lock.h"
+#include "sandbox.h"
 #include "speedup.h"
 #include "suite.h"
 #include "symbols.h"
@@ -244,6 +245,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
         out->error = dup_text(err);
         goto done;
     }
+    sandbox_use_workdir(opt->sandbox, w.root);
     if (workdir_open_for_build(&w, opt->sandbox, err, sizeof(err)) != 0) {
         out->error = dup_text(err);
         goto done;
@@ -374,6 +376,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
     }
 
 done:
+    sandbox_use_workdir(opt->sandbox, NULL);
     progress_done(opt);
     for (int b = 0; b < nbuilds; b++)
         build_free(&builds[b]);

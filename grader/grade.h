@@ -17,7 +17,7 @@ struct grade_options {
     /* Cap every test's time limit at this many seconds; 0: lab.ini's. */
     double timeout_cap;
     /* The walls around student code (sandbox_setup() made them). */
-    const struct sandbox *sandbox;
+    struct sandbox *sandbox;
 };
 
 struct sandbox;

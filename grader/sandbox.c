@@ -243,6 +243,82 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
     return 0;
 }
 
+/* Make every folder of `path` that is missing (async-signal-safe). */
+static int
+make_path(const char *path)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+
+    if (len >= sizeof(buf))
+        return -1;
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return -1;
+        buf[i] = c;
+    }
+    return 0;
+}
+
+/* "/proc/self/fd/N" into buf, by hand: no stdio between fork and exec. */
+static void
+fd_path(int fd, char buf[32])
+{
+    char digits[16];
+    int n = 0;
+
+    do {
+        digits[n++] = (char)('0' + fd % 10);
+        fd /= 10;
+    } while (fd > 0);
+    memcpy(buf, "/proc/self/fd/", 14);
+    for (int i = 0; i < n; i++)
+        buf[14 + i] = digits[n - 1 - i];
+    buf[14 + n] = '\0';
+}
+
+/* Fresh, empty /tmp and /dev/shm: what one student's code leaves there is
+ * not there for the next one's, nor for another's graded at the same time.
+ * The kit and the work folder, where they lie in /tmp, are put back in the
+ * new one, through descriptors opened before it covered them. */
+static int
+private_tmp(const struct sandbox *s)
+{
+    const char *back[2] = {s->kit, s->workdir};
+    int keep[2] = {-1, -1}, rc = 0;
+    char self[32];
+
+    for (int i = 0; i < 2; i++)
+        if (back[i][0] != '\0' && path_within(back[i], "/tmp") &&
+            (keep[i] = open(back[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+            rc = -1;
+    if (rc == 0 && mount("none", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+                         "mode=1777,size=512m") != 0)
+        rc = -1;
+    if (rc == 0 && access("/dev/shm", F_OK) == 0 &&
+        mount("none", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+              "mode=1777,size=512m") != 0)
+        rc = -1;
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < 0)
+            continue;
+        fd_path(keep[i], self);
+        /* A bind keeps the flags of the mount it copies: the kit stays
+         * read-only. */
+        if (rc == 0 &&
+            (make_path(back[i]) != 0 ||
+             mount(self, back[i], NULL, MS_BIND | MS_REC, NULL) != 0))
+            rc = -1;
+        close(keep[i]);
+    }
+    return rc;
+}
+
 /* Write all of `text` to the file `path` (async-signal-safe). */
 static int
 write_file(const char *path, const char *text)
@@ -292,6 +368,8 @@ sandbox_enter(const struct sandbox *s, const char **step)
                       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                       "size=4k,mode=000") != 0)
                 return -1;
+        if (private_tmp(s) != 0)
+            return -1;
     }
     if (s->as_root) {
         *step = "setresuid";
@@ -334,6 +412,12 @@ walk(const struct sandbox *s, const char *path, uid_t uid, gid_t gid, bool seal)
     return nftw(path, chown_entry, 32, FTW_PHYS) == 0 ? 0 : -1;
 }
 
+void
+sandbox_use_workdir(struct sandbox *s, const char *workdir)
+{
+    snprintf(s->workdir, sizeof(s->workdir), "%s", workdir ? workdir : "");
+}
+
 int
 sandbox_give_tree(const struct sandbox *s, const char *path)
 {
@@ -354,7 +438,9 @@ sandbox_describe(const struct sandbox *s, char *buf, size_t len)
 
     snprintf(walls, sizeof(walls), "%s%s%s",
              s->no_network ? "; with no network" : "",
-             s->own_mounts ? "; with the kit mounted read-only" : "",
+             s->own_mounts ? "; with the kit mounted read-only, and /tmp and "
+                             "/dev/shm its own"
+                           : "",
              hidden ? " and other students' folders hidden" : "");
     if (!s->as_root) {
         snprintf(buf, len,

@@ -30,6 +30,10 @@ struct sandbox {
     bool own_mounts; /* a new mount namespace: kit read-only, hidden paths */
     char kit[4096];  /* made read-only where own_mounts */
     char hidden[SANDBOX_MAX_HIDDEN][4096]; /* covered where own_mounts */
+    /* The work folder of the lab being graded: where own_mounts, /tmp and
+     * /dev/shm are empty folders of the run's own, in which only this
+     * folder is put back. "" when none. */
+    char workdir[4096];
     int nhidden;
     unsigned long kit_flags;       /* the kit's mount flags, which a read-only
                                       remount must keep */
@@ -47,6 +51,9 @@ int sandbox_setup(struct sandbox *s, const char *user, const char *kit,
 /* In a child between fork and exec (async-signal-safe): put up the walls.
  * Returns 0, or -1 with errno set and *step naming the call that failed. */
 int sandbox_enter(const struct sandbox *s, const char **step);
+
+/* The work folder the runs from now on use (see `workdir`); NULL: none. */
+void sandbox_use_workdir(struct sandbox *s, const char *workdir);
 
 /* Give a file or folder tree to the sandbox user, or take it back for root
  * (and then make it unwritable by others): as root only; 0 or -1. */

@@ -74,6 +74,14 @@ START_TEST(root_runs_student_code_walled_in)
         out = sandboxed_sh(&s, script);
         ck_assert_msg(strstr(out, "refused") != NULL, "%s", out);
         free(out);
+        /* What a run leaves in /tmp stays in its own /tmp. */
+        out = sandboxed_sh(&s, "echo left > /tmp/kit-sandbox-left && "
+                               "echo written");
+        ck_assert_msg(strcmp(out, "written\n") == 0, "%s", out);
+        free(out);
+        ck_assert_msg(access("/tmp/kit-sandbox-left", F_OK) != 0,
+                      "a file a sandboxed run wrote in /tmp is in the "
+                      "grader's /tmp");
     }
 }
 END_TEST
