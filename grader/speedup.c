@@ -39,6 +39,7 @@ struct rounds {
 
 struct plan {
     long n, reps;         /* the kernel's size and repetitions per run */
+    double serial_ms;     /* the serial reference, one repetition */
     long cal_n, cal_reps; /* the calibration kernel's */
 };
 
@@ -98,10 +99,29 @@ speedup_thread_counts(const struct lab_test *test, int usable, int *out,
 
 /* One run of the bench program. Returns 0 with the sample, or -1 with what
  * went wrong in `why` (a crash, a timeout, no result line). */
+/* A student's run may take this many times the serial reference's time:
+ * its speedup would then be 1/SLOW_LIMIT, far below anything that earns a
+ * point, and a hanging submission must not hold the machine (which
+ * measurements have to themselves) for the test's whole time limit. */
+#define SLOW_LIMIT 20
+#define SLOW_LIMIT_FLOOR_S 10.0
+
+/* The wall-time limit of a student's run of `reps` repetitions. */
+static double
+student_limit(const struct lab_test *test, double serial_ms, long reps)
+{
+    double limit = SLOW_LIMIT * serial_ms * (double)reps / 1e3;
+
+    if (limit < SLOW_LIMIT_FLOOR_S)
+        limit = SLOW_LIMIT_FLOOR_S;
+    return limit < test->timeout ? limit : test->timeout;
+}
+
+/* `wall_limit`: seconds, or 0 for the test's time limit. */
 static int
 bench_once(const struct lab_test *test, const struct speedup_context *ctx,
            const char *variant, int threads, long n, long reps, long seed,
-           struct sample *s, struct text *why)
+           double wall_limit, struct sample *s, struct text *why)
 {
     char t_arg[32], n_arg[32], r_arg[32], s_arg[32], how[200];
     const char *kernel = strcmp(variant, "calibrate") == 0
@@ -125,7 +145,7 @@ bench_once(const struct lab_test *test, const struct speedup_context *ctx,
         .argv = argv,
         .cwd = ctx->work_lab,
         .sandboxed = true,
-        .limits = {.wall_seconds = test->timeout,
+        .limits = {.wall_seconds = wall_limit > 0 ? wall_limit : test->timeout,
                    .memory_mb = 16384,
                    .processes = 1024,
                    .file_size_mb = 16,
@@ -162,6 +182,13 @@ bench_once(const struct lab_test *test, const struct speedup_context *ctx,
         if (r.end == RUN_EXITED && r.exit_code == 0)
             text_add(why, " without printing its result");
         text_add(why, ".\n");
+        if (r.end == RUN_TIMED_OUT && wall_limit > 0 &&
+            wall_limit < test->timeout)
+            text_addf(why,
+                      "A run may take %d times the serial reference's time "
+                      "(at least %.0f s): slower code earns no speedup "
+                      "points.\n",
+                      SLOW_LIMIT, SLOW_LIMIT_FLOOR_S);
         if (r.hang_report != NULL)
             text_addf(why, "%s\n", r.hang_report);
         else if (r.output != NULL && r.output[0] != '\0')
@@ -208,14 +235,16 @@ plan_runs(const struct lab_test *test, const struct speedup_context *ctx,
     plan->cal_n = test->calibration == KIT_CALIBRATION_COMPUTE
                       ? CALIBRATION_COMPUTE_STEPS
                       : test->size;
-    if (bench_once(test, ctx, "serial", 1, plan->n, 1, BASE_SEED, &serial,
+    if (bench_once(test, ctx, "serial", 1, plan->n, 1, BASE_SEED, 0, &serial,
                    why) != 0)
         return -1;
+    plan->serial_ms = serial.wall_ms;
     plan->reps = reps_for(serial.wall_ms, test->duration_ms);
     /* The student's code once at the largest count: a crash or a wrong
      * result shows now, before a minute of measuring. */
     if (bench_once(test, ctx, "parallel", r->threads[r->np - 1], plan->n, 1,
-                   BASE_SEED, &s, why) != 0)
+                   BASE_SEED, student_limit(test, plan->serial_ms, 1), &s,
+                   why) != 0)
         return -1;
     if (!(kit_bench_rel_error(s.result, serial.result) <= test->tolerance)) {
         text_addf(why,
@@ -227,7 +256,7 @@ plan_runs(const struct lab_test *test, const struct speedup_context *ctx,
                   test->tolerance);
         return -1;
     }
-    if (bench_once(test, ctx, "calibrate", 1, plan->cal_n, 1, BASE_SEED, &s,
+    if (bench_once(test, ctx, "calibrate", 1, plan->cal_n, 1, BASE_SEED, 0, &s,
                    why) != 0)
         return -1;
     plan->cal_reps = reps_for(s.wall_ms, test->duration_ms);
@@ -243,13 +272,14 @@ one_round(const struct lab_test *test, const struct speedup_context *ctx,
     struct sample serial, s;
     int i = r->n;
 
-    if (bench_once(test, ctx, "serial", 1, plan->n, plan->reps, seed, &serial,
-                   why) != 0)
+    if (bench_once(test, ctx, "serial", 1, plan->n, plan->reps, seed, 0,
+                   &serial, why) != 0)
         return -1;
     r->serial_ms[i] = serial.wall_ms;
     for (int p = 0; p < r->np; p++) {
-        if (bench_once(test, ctx, "parallel", r->threads[p], plan->n,
-                       plan->reps, seed, &s, why) != 0)
+        if (bench_once(
+                test, ctx, "parallel", r->threads[p], plan->n, plan->reps, seed,
+                student_limit(test, plan->serial_ms, plan->reps), &s, why) != 0)
             return -1;
         double err = kit_bench_rel_error(s.result, serial.result);
         if (!(err <= test->tolerance)) {
@@ -266,12 +296,12 @@ one_round(const struct lab_test *test, const struct speedup_context *ctx,
         r->student_cores[p][i] = s.cpu_ms / s.wall_ms;
     }
     if (bench_once(test, ctx, "calibrate", 1, plan->cal_n, plan->cal_reps, seed,
-                   &s, why) != 0)
+                   0, &s, why) != 0)
         return -1;
     r->cal1_ms[i] = s.wall_ms;
     for (int p = 0; p < r->np; p++) {
         if (bench_once(test, ctx, "calibrate", r->threads[p], plan->cal_n,
-                       plan->cal_reps, seed, &s, why) != 0)
+                       plan->cal_reps, seed, 0, &s, why) != 0)
             return -1;
         r->cal_ms[p][i] = s.wall_ms;
     }
@@ -489,7 +519,8 @@ speedup_run(const struct lab_test *test, const struct speedup_context *ctx,
      * the table and the plot as their first point. */
     struct sample one;
     struct text ignore = TEXT_INIT;
-    if (bench_once(test, ctx, "parallel", 1, plan.n, plan.reps, BASE_SEED, &one,
+    if (bench_once(test, ctx, "parallel", 1, plan.n, plan.reps, BASE_SEED,
+                   student_limit(test, plan.serial_ms, plan.reps), &one,
                    &ignore) == 0)
         add_one_thread_point(result, &one);
     text_free(&ignore);
