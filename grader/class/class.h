@@ -1,0 +1,144 @@
+/* grade-class: grades every student folder of a class with the grader, into
+ * a gradebook. The declarations its files share: the roster (who and which
+ * labs), the jobs (one grader run per student and lab), the outcome read
+ * back from a results.json, the gradebook and the progress display. */
+#ifndef GRADE_CLASS_H
+#define GRADE_CLASS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* What the command line asked for, with every path made absolute. */
+struct class_options {
+    char kit[PATH_MAX];
+    char submissions[PATH_MAX];
+    char out[PATH_MAX];
+    char grader[PATH_MAX];
+    char results_root[PATH_MAX]; /* KIT/build/class, the default OUTs'
+                                    parent, where it exists; else "" */
+    const char *lab;  /* as given: "02" or "02-threads"; NULL for all */
+    const char *only; /* the grader's --test TEXT, or NULL */
+    int jobs;         /* graders run at once */
+    bool force;       /* regrade what is already graded */
+    bool isolate;     /* pass --machine-lock, --hide, --sandbox-user */
+    long uid_base;    /* as root: worker slot N runs student code as this+N */
+    bool tty;         /* stderr is a terminal: one redrawn progress line */
+};
+
+/* Who is graded on what: the students (folder names of the class, sorted),
+ * every lab of the kit, and those graded in this run. */
+struct roster {
+    char **students;
+    size_t nstudents;
+    char **labs; /* every lab of the kit, sorted */
+    size_t nlabs;
+    char **graded; /* the labs of this run: all, or the one of --lab */
+    size_t ngraded;
+};
+
+enum job_state {
+    JOB_TODO,
+    JOB_RUNNING,
+    JOB_SKIPPED, /* a results.json of an earlier run stands */
+    JOB_DONE,    /* a results.json was written by this run */
+    JOB_FAILED,  /* the grader left no results.json that parses */
+};
+
+/* One grader run: a student's submission of one lab. */
+struct job {
+    const char *student, *lab; /* owned by the roster */
+    char *submission;          /* what --submission gets */
+    char *dir;                 /* OUT/student/lab: every output of the run */
+    enum job_state state;
+    pid_t pid;
+    int slot;         /* worker slot while running, for the sandbox user */
+    int64_t start_ns; /* kit_now_ns() when spawned */
+    double seconds;   /* wall time of the grader run */
+    double score, max_score; /* JOB_DONE: the sums of its results.json */
+    char reason[256];        /* why it could not be graded (JOB_FAILED, or a
+                                JOB_DONE whose results.json says so); else "" */
+};
+
+/* What one results.json says. Test entries are in the file's order. */
+struct outcome_test {
+    char *name; /* "02-threads: dot matches the serial reference" */
+    double score, max_score;
+    bool column; /* a test of the lab, not the entry of a lab-wide error */
+};
+
+struct outcome {
+    struct outcome_test *tests;
+    size_t ntests;
+    double score, max_score; /* sums over the test entries */
+    char reason[256];        /* why the grader could not grade; "" if it did */
+};
+
+/* roster.c */
+int roster_load(struct roster *r, const struct class_options *o, char *err,
+                size_t errlen);
+void roster_free(struct roster *r);
+char *roster_submission_for(const struct class_options *o, const char *student,
+                            const char *lab);
+char **kit_labs(const char *kit, size_t *count);
+const char *find_lab(char *const *labs, size_t nlabs, const char *wanted);
+
+/* files.c */
+bool is_dir(const char *path);
+int make_dirs(const char *path, mode_t mode);
+char *path_join(const char *a, const char *b, const char *c);
+int write_file_atomic(const char *path, const char *data, size_t len);
+char *read_small_file(const char *path, size_t max);
+bool path_inside(const char *path, const char *dir);
+void cut_printf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* outcome.c */
+int outcome_read(const char *path, struct outcome *out, char *err,
+                 size_t errlen);
+void outcome_free(struct outcome *out);
+bool job_already_graded(const struct job *job, const char *only);
+int job_prepare(const struct job *job, const char *only, char *err,
+                size_t errlen);
+int job_accept(struct job *job, int exit_status);
+
+/* pool.c */
+struct pool_events {
+    void (*started)(void *ctx, const struct job *job);
+    void (*finished)(void *ctx, const struct job *job);
+    void (*tick)(void *ctx); /* about once a second while graders run */
+    void *ctx;
+};
+int pool_run(const struct class_options *o, struct job *jobs, size_t njobs,
+             const struct pool_events *events, bool *interrupted);
+bool grader_takes_isolation(const char *grader);
+
+/* gradebook.c */
+int gradebook_write(const struct class_options *o, const struct roster *r,
+                    const struct job *jobs, size_t njobs, size_t *not_graded,
+                    size_t *ncolumns);
+void format_points(double x, char *buf, size_t len);
+
+/* progress.c */
+struct progress {
+    bool tty;
+    size_t total, finished, skipped;
+    int workers;
+    double graded_seconds; /* summed over jobs this run has finished */
+    size_t graded_count;
+    double estimate; /* seconds left, as of estimate_ns */
+    int64_t estimate_ns;
+    const struct job *last; /* the student-lab the bar names */
+    bool line_shown;        /* a bar is on screen and must be cleared first */
+};
+void progress_started(void *ctx, const struct job *job);
+void progress_finished(void *ctx, const struct job *job);
+void progress_tick(void *ctx);
+void progress_clear(struct progress *p);
+void format_duration(double seconds, char *buf, size_t len);
+void print_name(FILE *to, const char *name, size_t max);
+
+#endif

@@ -1,0 +1,286 @@
+/* grade-class: the gradebook, OUT/gradebook.csv, rebuilt on every run from
+ * every results.json under OUT: a row per student, a column per test (in
+ * the order of the results, lab after lab), then total, max and status. */
+#include "class.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growing string; `failed` remembers an allocation that did not work, so
+ * the many appends need one check at the end. */
+struct buf {
+    char *s;
+    size_t len, cap;
+    bool failed;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap > 0 ? b->cap : 4096;
+        while (b->len + n + 1 > cap)
+            cap *= 2;
+        char *grown = realloc(b->s, cap);
+        if (grown == NULL) {
+            b->failed = true;
+            return;
+        }
+        b->s = grown;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+/* One CSV field after RFC 4180: quoted when it holds a comma, a quote or a
+ * line break (folder names and reasons can), quotes doubled. */
+static void
+buf_field(struct buf *b, const char *s, bool first)
+{
+    if (!first)
+        buf_add(b, ",", 1);
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        buf_str(b, s);
+        return;
+    }
+    buf_add(b, "\"", 1);
+    for (const char *p = s; *p != '\0'; p++) {
+        if (*p == '"')
+            buf_add(b, "\"", 1);
+        buf_add(b, p, 1);
+    }
+    buf_add(b, "\"", 1);
+}
+
+/* Points as a spreadsheet reads them: 12.5, 20, 7.333 (three decimals at
+ * most, which is finer than any lab.ini's points). */
+void
+format_points(double x, char *buf, size_t len)
+{
+    char *p;
+
+    snprintf(buf, len, "%.3f", x);
+    p = strchr(buf, '.');
+    if (p != NULL) {
+        char *end = buf + strlen(buf) - 1;
+        while (end > p && *end == '0')
+            *end-- = '\0';
+        if (end == p)
+            *end = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        snprintf(buf, len, "0");
+}
+
+/* What the gradebook knows of one student's lab. */
+struct cell {
+    bool has_results;
+    struct outcome outcome;
+    char reason[300]; /* why it is not graded; "" when it is */
+};
+
+/* One lab's columns: the test names in order. A name first seen in a later
+ * student's results goes right after the test before it in that file, so
+ * the order of the files is kept even when students differ (a lab that
+ * could not be graded lists fewer tests). */
+struct columns {
+    char **names;
+    size_t n;
+};
+
+static int
+columns_index(const struct columns *c, const char *name)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int
+columns_merge(struct columns *c, const struct outcome *o)
+{
+    size_t at = 0;
+
+    for (size_t t = 0; t < o->ntests; t++) {
+        if (!o->tests[t].column)
+            continue;
+        int i = columns_index(c, o->tests[t].name);
+        if (i >= 0) {
+            at = (size_t)i + 1;
+            continue;
+        }
+        char **grown = realloc(c->names, (c->n + 1) * sizeof(*grown));
+        if (grown == NULL)
+            return -1;
+        c->names = grown;
+        memmove(c->names + at + 1, c->names + at,
+                (c->n - at) * sizeof(*c->names));
+        c->names[at] = o->tests[t].name; /* owned by the outcome */
+        c->n++;
+        at++;
+    }
+    return 0;
+}
+
+static const struct job *
+job_for(const struct job *jobs, size_t njobs, const char *student,
+        const char *lab)
+{
+    for (size_t i = 0; i < njobs; i++)
+        if (strcmp(jobs[i].student, student) == 0 &&
+            strcmp(jobs[i].lab, lab) == 0)
+            return &jobs[i];
+    return NULL;
+}
+
+/* A cell from this run's job if there was one, else from what an earlier
+ * run left on disk (another lab graded into the same OUT). */
+static void
+cell_load(struct cell *cell, const struct class_options *o,
+          const struct job *job, const char *student, const char *lab)
+{
+    char *path = path_join(o->out, student, lab);
+    char *results = path != NULL ? path_join(path, "results.json", NULL) : NULL;
+    char err[256];
+
+    memset(cell, 0, sizeof(*cell));
+    if (job != NULL && job->state == JOB_FAILED)
+        cut_printf(cell->reason, sizeof(cell->reason), "%s: %s", lab,
+                   job->reason);
+    else if (results != NULL &&
+             outcome_read(results, &cell->outcome, err, sizeof(err)) == 0) {
+        /* A job an interrupted run never started may still have the
+         * results of an earlier run: they stand, as on the next run. */
+        cell->has_results = true;
+        if (cell->outcome.reason[0] != '\0')
+            cut_printf(cell->reason, sizeof(cell->reason), "%s: %s", lab,
+                       cell->outcome.reason);
+    } else if (job != NULL && job->state == JOB_TODO)
+        cut_printf(cell->reason, sizeof(cell->reason),
+                   "%s: not graded yet (the run was interrupted)", lab);
+    else if (job != NULL)
+        cut_printf(cell->reason, sizeof(cell->reason), "%s: %s", lab, err);
+    free(results);
+    free(path);
+}
+
+static void
+write_row(struct buf *b, const char *student, struct cell *cells, size_t nlabs,
+          struct columns *cols, bool *graded)
+{
+    double total = 0, max = 0;
+    bool any = false;
+    char num[64];
+    struct buf status = {0};
+
+    buf_field(b, student, true);
+    for (size_t l = 0; l < nlabs; l++) {
+        for (size_t c = 0; c < cols[l].n; c++) {
+            const char *cell = "";
+            for (size_t t = 0;
+                 cells[l].has_results && t < cells[l].outcome.ntests; t++) {
+                const struct outcome_test *test = &cells[l].outcome.tests[t];
+                if (test->column && strcmp(test->name, cols[l].names[c]) == 0) {
+                    format_points(test->score, num, sizeof(num));
+                    cell = num;
+                    break;
+                }
+            }
+            buf_field(b, cell, false);
+        }
+        if (cells[l].has_results) {
+            total += cells[l].outcome.score;
+            max += cells[l].outcome.max_score;
+            any = true;
+        }
+        if (cells[l].reason[0] != '\0') {
+            buf_str(&status, status.len == 0 ? "could not grade: " : "; ");
+            buf_str(&status, cells[l].reason);
+        }
+    }
+    format_points(total, num, sizeof(num));
+    buf_field(b, any ? num : "", false);
+    format_points(max, num, sizeof(num));
+    buf_field(b, any ? num : "", false);
+    *graded = status.len == 0 && !status.failed;
+    buf_field(b,
+              status.failed ? "could not grade: out of memory"
+                            : (status.len == 0 ? "graded" : status.s),
+              false);
+    buf_add(b, "\n", 1);
+    free(status.s);
+}
+
+/* Writes OUT/gradebook.csv; counts the rows whose status is not "graded"
+ * in *not_graded and the test columns in *ncolumns. */
+int
+gradebook_write(const struct class_options *o, const struct roster *r,
+                const struct job *jobs, size_t njobs, size_t *not_graded,
+                size_t *ncolumns)
+{
+    size_t ncells = r->nstudents * r->nlabs;
+    struct cell *cells = calloc(ncells + 1, sizeof(*cells));
+    struct columns *cols = calloc(r->nlabs + 1, sizeof(*cols));
+    struct buf b = {0};
+    char *path = path_join(o->out, "gradebook.csv", NULL);
+    int rc = -1;
+
+    *not_graded = 0;
+    *ncolumns = 0;
+    if (cells == NULL || cols == NULL || path == NULL) {
+        fprintf(stderr, "grade-class: gradebook: out of memory\n");
+        goto out;
+    }
+    for (size_t s = 0; s < r->nstudents; s++)
+        for (size_t l = 0; l < r->nlabs; l++) {
+            struct cell *cell = &cells[s * r->nlabs + l];
+            cell_load(cell, o, job_for(jobs, njobs, r->students[s], r->labs[l]),
+                      r->students[s], r->labs[l]);
+            if (cell->has_results && columns_merge(&cols[l], &cell->outcome))
+                b.failed = true;
+        }
+
+    buf_field(&b, "student", true);
+    for (size_t l = 0; l < r->nlabs; l++) {
+        for (size_t c = 0; c < cols[l].n; c++)
+            buf_field(&b, cols[l].names[c], false);
+        *ncolumns += cols[l].n;
+    }
+    buf_str(&b, ",total,max,status\n");
+    for (size_t s = 0; s < r->nstudents; s++) {
+        bool graded;
+        write_row(&b, r->students[s], &cells[s * r->nlabs], r->nlabs, cols,
+                  &graded);
+        if (!graded)
+            (*not_graded)++;
+    }
+    if (b.failed)
+        fprintf(stderr, "grade-class: gradebook: out of memory\n");
+    else if (write_file_atomic(path, b.s, b.len) != 0)
+        fprintf(stderr, "grade-class: %s: %s\n", path, strerror(errno));
+    else
+        rc = 0;
+out:
+    for (size_t i = 0; cells != NULL && i < ncells; i++)
+        outcome_free(&cells[i].outcome);
+    for (size_t l = 0; cols != NULL && l < r->nlabs; l++)
+        free(cols[l].names);
+    free(cells);
+    free(cols);
+    free(b.s);
+    free(path);
+    return rc;
+}
