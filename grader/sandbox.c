@@ -119,20 +119,16 @@ probe(const struct sandbox *s, const char **step)
     }
     if (pid == 0) {
         const char *what = NULL;
-        char config[PATH_MAX];
 
         close(fds[0]);
         if (sandbox_enter(s, &what) != 0) {
-            msg[0] = strcmp(what, "unshare") == 0 ? 0
-                     : strcmp(what, "mount") == 0 ? 1
-                                                  : 2;
             msg[1] = errno;
-        } else if (s->as_root &&
-                   (snprintf(config, sizeof(config), "%s/mk/config.mk",
-                             s->kit) >= (int)sizeof(config) ||
-                    access(config, R_OK) != 0)) {
+            for (int i = 0; i < (int)(sizeof(steps) / sizeof(steps[0])); i++)
+                if (strcmp(what, steps[i]) == 0)
+                    msg[0] = i;
+        } else if (s->as_root && access(s->kit, R_OK | X_OK) != 0) {
             msg[0] = 3;
-            msg[1] = errno != 0 ? errno : ENAMETOOLONG;
+            msg[1] = errno;
         }
         if (write(fds[1], msg, sizeof(msg)) != (ssize_t)sizeof(msg))
             _exit(1);
@@ -146,7 +142,9 @@ probe(const struct sandbox *s, const char **step)
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    *step = steps[msg[0]];
+    *step = msg[0] >= 0 && msg[0] < (int)(sizeof(steps) / sizeof(steps[0]))
+                ? steps[msg[0]]
+                : "starting";
     return msg[1];
 }
 

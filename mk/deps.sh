@@ -19,31 +19,10 @@ set -u
 # reader's browser shows them), with the fonts the slides and plots use;
 # zip for `make gradescope`, and Debian's Python with PyYAML (unzip too) for
 # mk/test-ci.sh, which checks the CI templates and the Gradescope package.
-PACKAGES="
-build-essential
-pkg-config
-check
-libsubunit-dev
-libhwloc-dev
-hwloc
-libinih-dev
-libjansson-dev
-gnuplot-nox
-doxygen
-gdb
-nodejs
-chromium
-fonts-dejavu-core
-zip
-unzip
-python3
-python3-yaml
-"
-
-# What grading needs: the toolchain and libraries above, gnuplot and its
-# fonts for the plots, gdb for hang reports. Not Doxygen, Node.js or
-# Chromium, which only the docs and slides use (and Ubuntu's chromium is a
-# snap, which a container cannot install).
+#
+# The grading set comes first: what building and grading need. Not Doxygen,
+# Node.js or Chromium, which only the docs and slides use (and Ubuntu's
+# chromium is a snap, which a container cannot install).
 GRADING_PACKAGES="
 build-essential
 pkg-config
@@ -56,6 +35,15 @@ libjansson-dev
 gnuplot-nox
 gdb
 fonts-dejavu-core
+"
+PACKAGES="$GRADING_PACKAGES
+doxygen
+nodejs
+chromium
+zip
+unzip
+python3
+python3-yaml
 "
 
 # The set `install` works on: every package, or the grading subset.

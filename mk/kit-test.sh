@@ -182,6 +182,7 @@ solutions_full_marks() {
 grader_refuses_bad_input() {
     local tmp out status
     tmp=$(mktemp -d)
+    chmod 755 "$tmp" # as root, student code runs as nobody, who must read the kit
     mkdir -p "$tmp/empty" "$tmp/kit/labs/01-cores"
     printf '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = chek\npoints = 1\n' \
         >"$tmp/kit/labs/01-cores/lab.ini"
@@ -203,8 +204,16 @@ grader_refuses_bad_input() {
         expect_refusal "no such folder" --kit "$ROOT" --submission "$tmp/nowhere" &&
         expect_refusal "missing submit file" --kit "$ROOT" --lab 01 --submission "$tmp/empty" &&
         expect_refusal "unknown kind 'chek'" --kit "$tmp/kit" &&
-        expect_refusal "--timeout zero" --kit "$ROOT" --timeout zero
+        expect_refusal "--timeout zero" --kit "$ROOT" --timeout zero &&
+        expect_refusal "--hide $tmp/nowhere: no such folder" --kit "$ROOT" --hide "$tmp/nowhere" &&
+        expect_refusal "it holds the kit" --kit "$ROOT" --hide "$ROOT/.."
     status=$?
+    if [ "$status" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
+        chmod 700 "$tmp/kit"
+        expect_refusal "no such user" --kit "$ROOT" --sandbox-user no-such-user-here &&
+            expect_refusal "who cannot use the kit" --kit "$tmp/kit"
+        status=$?
+    fi
     rm -rf "$tmp"
     return "$status"
 }
