@@ -338,6 +338,13 @@ main(int argc, char **argv)
                              "disturb each other"
                            : "");
 
+    if (o.isolate && geteuid() != 0)
+        fprintf(stderr,
+                "grade-class: not root: every student's code runs as you, "
+                "so a hostile submission could signal this run or write "
+                "your files (each report's Sandbox line says what held); "
+                "grade a class as root for a user per grader\n");
+
     jobs = make_jobs(&o, &r, &njobs);
     if (jobs == NULL) {
         fprintf(stderr, "grade-class: out of memory\n");
