@@ -2,18 +2,19 @@
  * parallel). Builds and correctness runs of different students may overlap;
  * a speedup measurement must have the machine to itself, or the others'
  * work would read as the student's slowness. A reader-writer lock between
- * grader processes, made of two flock(2)ed files, gives exactly that:
- * shared for the former, exclusive for the latter, and a waiting exclusive
- * holder goes first (the "gate" file), so measurements are not starved by
- * an endless stream of short runs. Without a lock file every call is a
- * no-op. */
+ * grader processes, one flock(2)ed file, gives exactly that: shared for the
+ * former, exclusive for the latter. Waiting measurements do not stop new
+ * correctness runs from starting: a run that hangs to its time limit then
+ * holds up only the measurement, not every grader; and since each grader
+ * reaches its own measurements in turn, the runs thin out until one
+ * measures. Without a lock file every call is a no-op. */
 #ifndef GRADER_MACHINE_LOCK_H
 #define GRADER_MACHINE_LOCK_H
 
 #include <stddef.h>
 
-/* Use the lock file `path` (made if missing) and `path`.gate from now on.
- * Returns 0, or -1 with the reason in `err`. */
+/* Use the lock file `path` (made if missing) from now on. Returns 0, or -1
+ * with the reason in `err`. */
 int machine_lock_open(const char *path, char *err, size_t errlen);
 
 /* Wait for the machine, shared or alone; then machine_lock_release(). */

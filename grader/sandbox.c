@@ -436,10 +436,10 @@ sandbox_describe(const struct sandbox *s, char *buf, size_t len)
 
     snprintf(walls, sizeof(walls), "%s%s%s",
              s->no_network ? "; with no network" : "",
-             s->own_mounts ? "; with the kit mounted read-only, and /tmp and "
-                             "/dev/shm its own"
+             s->own_mounts ? "; with the kit read-only and a /tmp and "
+                             "/dev/shm of its own"
                            : "",
-             hidden ? " and other students' folders hidden" : "");
+             hidden ? "; with other students' folders hidden" : "");
     if (!s->as_root) {
         snprintf(buf, len,
                  "The grader is not root: student code ran as your own user "
