@@ -19,6 +19,7 @@ run_make(char *const *argv, bool student, const char *cwd, struct run_result *r)
         .limits = {.wall_seconds = 300,
                    .cpu_seconds = student ? 600 : 0,
                    .processes = student ? 256 : 0,
+                   .tree_memory_mb = student ? 4096 : 0,
                    .file_size_mb = student ? 256 : 0,
                    .output_bytes = 256 * 1024},
         .sandboxed = student,

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int
-write_text(const char *dir, const char *file, const char *text)
+int
+pids_cgroup_write(const char *dir, const char *file, const char *text)
 {
     char path[PATH_MAX + 32];
     int fd, rc = 0;
@@ -87,7 +87,7 @@ pids_cgroup_create(struct pids_cgroup *cg, long max)
         return -1;
     }
     snprintf(value, sizeof(value), "%ld", max);
-    if (write_text(cg->dir, "pids.max", value) != 0 ||
+    if (pids_cgroup_write(cg->dir, "pids.max", value) != 0 ||
         snprintf(cg->procs, sizeof(cg->procs), "%s/cgroup.procs", cg->dir) >=
             (int)sizeof(cg->procs)) {
         rmdir(cg->dir);
@@ -161,7 +161,7 @@ pids_cgroup_destroy(struct pids_cgroup *cg)
      * 5.14); elsewhere members are killed one by one until none is left. A
      * dead member stays listed until its parent reaps it, and rmdir only
      * succeeds on an empty cgroup: keep trying for a while. */
-    write_text(cg->dir, "cgroup.kill", "1");
+    pids_cgroup_write(cg->dir, "cgroup.kill", "1");
     for (int i = 0; i < 200; i++) {
         int n = kill_members(cg);
         if (first < 0)

@@ -25,6 +25,10 @@ int pids_cgroup_create(struct pids_cgroup *cg, long max);
  * cgroup. Async-signal-safe (open, write, close). Returns 0 or -1. */
 int pids_cgroup_join(const char *procs);
 
+/* Write `text` to the control file `file` of the cgroup folder `dir`
+ * (for the other controllers of a run, too). Returns 0 or -1. */
+int pids_cgroup_write(const char *dir, const char *file, const char *text);
+
 /* Whether a fork was refused for the limit since the cgroup was made. */
 bool pids_cgroup_hit_limit(const struct pids_cgroup *cg);
 

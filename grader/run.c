@@ -5,6 +5,7 @@
 #include "run.h"
 #include "hang.h"
 #include "kit_time.h"
+#include "memory_cgroup.h"
 #include "pids_cgroup.h"
 #include "sandbox.h"
 
@@ -282,7 +283,8 @@ struct child_plan {
     int out_w, null_fd, err_w; /* all above 2, all close-on-exec */
     pid_t grader;
     bool let_grader_trace;
-    const char *cgroup_procs;      /* the pids cgroup to join; NULL: none */
+    const char *cgroup_procs; /* the pids cgroup to join; NULL: none */
+    const char *memory_procs; /* the v1 memory cgroup to join; NULL: none */
     const struct sandbox *sandbox; /* NULL: run as the grader's user */
     int pass_fd;                   /* kept open across exec; 0: none */
 };
@@ -394,6 +396,8 @@ child_start(const struct child_plan *p)
      * its every fork is counted. Failing that, /proc polling still holds. */
     if (p->cgroup_procs != NULL)
         (void)pids_cgroup_join(p->cgroup_procs);
+    if (p->memory_procs != NULL)
+        (void)pids_cgroup_join(p->memory_procs);
     /* Namespaces and the user switch need the grader's privileges, so they
      * come before anything else of the child's drops them; and before
      * PR_SET_PDEATHSIG, which a change of user clears. */
@@ -1166,6 +1170,7 @@ run_program(const struct run_request *req, struct run_result *res)
     int64_t start_ns;
     struct watch w;
     struct pids_cgroup cg = {"", ""};
+    struct memory_cgroup mcg = {"", "", false};
     const char *failed = NULL;
     pid_t pid;
 
@@ -1233,6 +1238,10 @@ run_program(const struct run_request *req, struct run_result *res)
     if (req->limits.processes > 0 &&
         pids_cgroup_create(&cg, req->limits.processes) == 0)
         plan.cgroup_procs = cg.procs;
+    if (req->limits.tree_memory_mb > 0 &&
+        memory_cgroup_create(&mcg, req->limits.tree_memory_mb, &cg) == 0 &&
+        mcg.procs[0] != '\0')
+        plan.memory_procs = mcg.procs;
     st->cgroup = &cg;
     st->self = plan.grader;
     start_ns = kit_now_ns();
@@ -1332,6 +1341,7 @@ run_program(const struct run_request *req, struct run_result *res)
                  strerror(errno));
         capture_add(&cap, note, strlen(note));
     }
+    res->memory_limit_hit = memory_cgroup_hit_limit(&mcg);
     /* Anything the tree walk missed is still in the cgroup. */
     {
         int missed = pids_cgroup_destroy(&cg);
@@ -1370,6 +1380,7 @@ run_program(const struct run_request *req, struct run_result *res)
 
 out:
     pids_cgroup_destroy(&cg);
+    memory_cgroup_destroy(&mcg);
     if (res->output == NULL) {
         res->output = strdup("");
         res->output_len = 0;
@@ -1406,6 +1417,11 @@ run_describe(const struct run_result *r, char *buf, size_t len)
     case RUN_SIGNALED:
         if (r->signal == SIGXCPU)
             snprintf(buf, len, "ran out of CPU time (SIGXCPU)");
+        else if (r->signal == SIGKILL && r->memory_limit_hit)
+            snprintf(buf, len,
+                     "was killed for going past its memory limit (%ld MB "
+                     "for all its processes)",
+                     r->limits.tree_memory_mb);
         else
             snprintf(buf, len, "killed by signal %d (%s)", r->signal,
                      strsignal(r->signal));

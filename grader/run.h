@@ -18,6 +18,10 @@ struct run_limits {
                             a fork bomb: the tree is killed. Where a pids
                             cgroup can be made (as root), threads count too
                             and the kernel refuses the fork past it */
+    long tree_memory_mb; /* resident memory of the whole tree, where a memory
+                            cgroup can be made (as root): past it the
+                            kernel kills a process of the run. The bound
+                            for sanitizer builds, which memory_mb cannot be */
     long file_size_mb;   /* RLIMIT_FSIZE */
     long open_files;     /* RLIMIT_NOFILE */
     size_t output_bytes; /* output kept: its head and tail, this much in all;
@@ -89,6 +93,8 @@ struct run_result {
     /* The most processes of the tree seen alive at once; the tree is sampled
      * every 50 ms or so only when limits.processes is set, else 0. */
     long processes_peak;
+    /* The kernel killed a process of the run for tree_memory_mb. */
+    bool memory_limit_hit;
     pid_t pid;                /* of the main process; 0 if not started */
     struct run_limits limits; /* those of the request, for run_describe */
 };

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,8 @@ run_suite_binary(const struct lab_test *test, const struct suite_context *ctx,
                 .wall_seconds = test->timeout,
                 .cpu_seconds = (long)test->timeout * 4 + 10,
                 .memory_mb = test->kind == KIND_CHECK ? 2048 : 0,
+                /* The lab suites stay under 200 MB, sanitizers and all. */
+                .tree_memory_mb = test->kind == KIND_CHECK ? 4096 : 2048,
                 .processes = 1024,
                 .file_size_mb = 64,
                 .open_files = 256,
@@ -461,6 +464,12 @@ suite_run(const struct lab_test *test, const struct suite_context *ctx,
         text_addf(&out, "%s found no problem in %d checks.\n",
                   sanitizer_name(test->kind), total);
     }
+    if (r.memory_limit_hit && !(r.end == RUN_SIGNALED && r.signal == SIGKILL))
+        text_addf(&out,
+                  "The run went past its memory limit (%ld MB for all its "
+                  "processes together), and the kernel killed a process of "
+                  "it.\n",
+                  r.limits.tree_memory_mb);
     if (r.leftovers_killed > 0 && test->kind != KIND_LEFTOVERS)
         text_addf(&out,
                   "%d process(es) left running after the tests ended were "

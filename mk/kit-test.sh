@@ -101,7 +101,9 @@ VERDICTS=$ROOT/build/release/grader/tests/verdicts
 # EXPECT may say "#only: TEXT" and "#timeout: S" to narrow the grading.
 grade_and_expect() {
     local submission=$1 lab=$2 expect=$3 want_status=$4 results status
-    local args=(--kit "$ROOT" --submission "$submission" --no-progress)
+    # GRADER_EXTRA: more options, split on spaces on purpose.
+    # shellcheck disable=SC2206
+    local args=(--kit "$ROOT" --submission "$submission" --no-progress ${GRADER_EXTRA:-})
     results=$LOGS/results-$(basename "$submission")-$$.json
     [ -n "$lab" ] && args+=(--lab "$lab")
     local only timeout
@@ -126,6 +128,12 @@ kit_fingerprint() {
     sha256sum "$GRADER"
 }
 
+# Attacks run as a user of their own when the tests run as root, so that
+# what is left of one is told apart from anything else on the machine.
+ATTACK_UID=61999
+SANDBOX_ARG=""
+[ "$(id -u)" -eq 0 ] && SANDBOX_ARG="--sandbox-user $ATTACK_UID"
+
 # attack_contained DIR: grade an attack fixture (expect's "#lab:" line
 # names its lab); then the kit must be as it was, no process of the
 # sandbox's user may be left, no connection may have reached the server
@@ -147,7 +155,7 @@ while True:
     c, _ = s.accept(); open(sys.argv[1], "a").write("connection\n"); c.close()
 ' "$seen" &
     listener=$!
-    grade_and_expect "$dir" "$lab" "$dir/expect" "0|1" || status=1
+    GRADER_EXTRA="$SANDBOX_ARG" grade_and_expect "$dir" "$lab" "$dir/expect" "0|1" || status=1
     kill "$listener" 2>/dev/null
     wait "$listener" 2>/dev/null
     if [ "$before" != "$(kit_fingerprint)" ]; then
@@ -159,9 +167,9 @@ while True:
         echo "the attack reached a server on this machine"
         status=1
     fi
-    if [ "$(id -u)" -eq 0 ] && pgrep -u nobody >/dev/null; then
+    if [ "$(id -u)" -eq 0 ] && pgrep -u "$ATTACK_UID" >/dev/null; then
         echo "processes of the sandbox's user are still running:"
-        ps -o pid,user,args -u nobody
+        ps -o pid,user,args -u "$ATTACK_UID"
         status=1
     fi
     if grep -l FORGED "$LOGS"/results-"$(basename "$dir")"-*.{json,xml} 2>/dev/null; then
