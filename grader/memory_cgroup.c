@@ -55,24 +55,10 @@ memory_cgroup_create(struct memory_cgroup *cg, long mb,
 bool
 memory_cgroup_hit_limit(const struct memory_cgroup *cg)
 {
-    char path[PATH_MAX + 32], key[32];
-    long count = 0;
-    bool hit = false;
-    FILE *f;
-
-    if (cg->dir[0] == '\0')
-        return false;
     /* "oom_kill N" in both: v1's memory.oom_control, v2's memory.events. */
-    snprintf(path, sizeof(path), "%s/%s", cg->dir,
-             cg->v2 ? "memory.events" : "memory.oom_control");
-    f = fopen(path, "r");
-    if (f == NULL)
-        return false;
-    while (fscanf(f, "%31s %ld", key, &count) == 2)
-        if (strcmp(key, "oom_kill") == 0 && count > 0)
-            hit = true;
-    fclose(f);
-    return hit;
+    return pids_cgroup_event(cg->dir,
+                             cg->v2 ? "memory.events" : "memory.oom_control",
+                             "oom_kill") > 0;
 }
 
 void

@@ -111,26 +111,31 @@ pids_cgroup_join(const char *procs)
     return rc;
 }
 
+long
+pids_cgroup_event(const char *dir, const char *file, const char *key)
+{
+    char path[PATH_MAX + 32], name[32];
+    long count = 0, found = 0;
+    FILE *f;
+
+    if (dir[0] == '\0' ||
+        snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
+        return 0;
+    f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    while (fscanf(f, "%31s %ld", name, &count) == 2)
+        if (strcmp(name, key) == 0)
+            found = count;
+    fclose(f);
+    return found;
+}
+
 bool
 pids_cgroup_hit_limit(const struct pids_cgroup *cg)
 {
-    char path[PATH_MAX + 32], key[32];
-    long count = 0;
-    bool hit = false;
-    FILE *f;
-
-    if (cg->dir[0] == '\0')
-        return false;
-    snprintf(path, sizeof(path), "%s/pids.events", cg->dir);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return false;
     /* "max N": forks refused for the limit. */
-    while (fscanf(f, "%31s %ld", key, &count) == 2)
-        if (strcmp(key, "max") == 0 && count > 0)
-            hit = true;
-    fclose(f);
-    return hit;
+    return pids_cgroup_event(cg->dir, "pids.events", "max") > 0;
 }
 
 /* Kill every process listed in cgroup.procs; returns how many. */

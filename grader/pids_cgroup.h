@@ -29,6 +29,10 @@ int pids_cgroup_join(const char *procs);
  * (for the other controllers of a run, too). Returns 0 or -1. */
 int pids_cgroup_write(const char *dir, const char *file, const char *text);
 
+/* The count after `key` in a cgroup's "key count" lines file (pids.events,
+ * memory.events, memory.oom_control); 0 when there is none. */
+long pids_cgroup_event(const char *dir, const char *file, const char *key);
+
 /* Whether a fork was refused for the limit since the cgroup was made. */
 bool pids_cgroup_hit_limit(const struct pids_cgroup *cg);
 
