@@ -181,6 +181,33 @@ while True:
     return "$status"
 }
 
+# grade_fixture DIR LAB: a fixture folder holds what its submission changes
+# in the lab's reference solution: whole files that replace the solution's,
+# and FILE.patch, a unified diff (a/FILE, b/FILE) applied to it. Graded is
+# the solution with those changes; a patch that no longer applies fails.
+grade_fixture() {
+    local dir=$1 lab=$2 tmp out status p
+    tmp=$(mktemp -d)
+    out=$tmp/$(basename "$dir")
+    mkdir "$out"
+    cp -R "$ROOT/solutions/$lab/." "$out/" &&
+        cp -R "$dir/." "$out/" &&
+        rm -f "$out/expect" "$out"/*.patch || return 1
+    for p in "$dir"/*.patch; do
+        [ -e "$p" ] || continue
+        if ! patch -s -d "$out" -p1 --no-backup-if-mismatch <"$p"; then
+            echo "$p no longer applies to solutions/$lab: update the fixture"
+            rm -rf "$tmp"
+            return 1
+        fi
+    done
+    chmod -R a+rX "$tmp"
+    grade_and_expect "$out" "$lab" "$dir/expect" "0|1"
+    status=$?
+    rm -rf "$tmp"
+    return "$status"
+}
+
 # The reference solutions get full marks (exit status 0).
 solutions_full_marks() {
     "$GRADER" --kit "$ROOT" --submission "$ROOT/solutions" --no-progress
@@ -253,7 +280,7 @@ for dir in grader/tests/fixtures/*/*/; do
     lab=$(basename "$(dirname "$dir")")
     name=$(basename "$dir")
     [ -f "$dir/expect" ] && [ "$lab" != attacks ] || continue
-    step "fixture $lab/$name" grade_and_expect "$ROOT/$dir" "$lab" "$ROOT/$dir/expect" "0|1"
+    step "fixture $lab/$name" grade_fixture "$ROOT/$dir" "$lab"
 done
 for dir in grader/tests/fixtures/attacks/*/; do
     step "attack $(basename "$dir") contained" attack_contained "$ROOT/$dir"
