@@ -31,14 +31,14 @@ busywait_parse(const char *output, double *wall_ns, double *cpu_ns)
 
 void
 busywait_run(const struct lab_test *test, const char *program,
-             const char *work_lab, char *const *student_files,
+             const char *run_dir, char *const *student_files,
              struct graded_test *result)
 {
     char *argv[34], args[512];
     int argc = 0;
     struct run_request req = {
         .argv = argv,
-        .cwd = work_lab,
+        .cwd = run_dir,
         .sandboxed = true,
         .limits = {.wall_seconds = test->timeout,
                    .memory_mb = 2048,

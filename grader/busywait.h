@@ -9,9 +9,10 @@
 #include "labini.h"
 #include "result.h"
 
-/* Run `program` (a path) from `work_lab` and judge its "busywait:" line. */
+/* Run `program` (a path) in `run_dir` (the work folder's run/) and judge its
+ * "busywait:" line. */
 void busywait_run(const struct lab_test *test, const char *program,
-                  const char *work_lab, char *const *student_files,
+                  const char *run_dir, char *const *student_files,
                   struct graded_test *result);
 
 /* Read "busywait: wall_ns=N cpu_ns=N" from the last such line of `output`.

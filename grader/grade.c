@@ -331,7 +331,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
             snprintf(bench, sizeof(bench), "%s/%s", build->out, test->bench);
             struct speedup_context sctx = {
                 .bench = bench,
-                .work_lab = w.run,
+                .run_dir = w.run,
                 .student_files = cfg.submit,
                 .usable_cpus = opt->usable_cpus,
                 .progress = opt->progress ? progress_line : NULL,
@@ -365,7 +365,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
                 continue;
             }
             struct suite_context sctx = {
-                .work_lab = w.run,
+                .run_dir = w.run,
                 .test_binary = binary,
                 .student_files = cfg.submit,
                 .nfiles = cfg.nsubmit,

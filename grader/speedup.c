@@ -143,7 +143,7 @@ bench_once(const struct lab_test *test, const struct speedup_context *ctx,
                     NULL};
     struct run_request req = {
         .argv = argv,
-        .cwd = ctx->work_lab,
+        .cwd = ctx->run_dir,
         .sandboxed = true,
         .limits = {.wall_seconds = wall_limit > 0 ? wall_limit : test->timeout,
                    .memory_mb = 16384,

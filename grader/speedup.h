@@ -11,7 +11,7 @@
 
 struct speedup_context {
     const char *bench;          /* the lab's bench program, release build */
-    const char *work_lab;       /* where it runs */
+    const char *run_dir;        /* where it runs: the work folder's run/ */
     char *const *student_files; /* for hang reports */
     int usable_cpus;
     /* Called before each measured run with a short description, to show

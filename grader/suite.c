@@ -289,7 +289,7 @@ run_suite_binary(const struct lab_test *test, const struct suite_context *ctx,
                        NULL};
     struct run_request req = {
         .argv = plain,
-        .cwd = ctx->work_lab,
+        .cwd = ctx->run_dir,
         .limits =
             {
                 .wall_seconds = test->timeout,

@@ -41,7 +41,8 @@ char *sanitizer_report(const char *output, char *const *student_files,
 
 /* What a test run needs to know about the lab and its builds. */
 struct suite_context {
-    const char *work_lab;       /* the work folder's lab: the tests' cwd */
+    const char *run_dir;        /* the tests' cwd: the work folder's run/, the
+                                   one place student code may write */
     const char *test_binary;    /* of the build the kind calls for */
     char *const *student_files; /* the lab's submit files */
     int nfiles;
