@@ -2,7 +2,7 @@
 KIT_ROOT := $(CURDIR)
 include mk/config.mk
 
-LABS := $(notdir $(patsubst %/,%,$(dir $(wildcard labs/*/lab.ini))))
+LABS := $(patsubst labs/%/kit/lab.ini,%,$(wildcard labs/*/kit/lab.ini))
 SOLVED := $(filter $(LABS),$(notdir $(patsubst %/,%,$(wildcard solutions/*/))))
 
 .DEFAULT_GOAL := all
@@ -14,7 +14,8 @@ all: lib labs solutions unit-tests grader
 lib: $(LIBKIT)
 
 # Each lab builds twice: the working copy in labs/, and the reference
-# solution (the same lab with solutions/NN-name's files submitted).
+# solution (the same lab with solutions/NN-name's files submitted, linked
+# with the kit's objects of the working copy's build).
 labs: lib
 	$(Q)set -e; for lab in $(LABS); do \
 	    $(MAKE) --no-print-directory -C labs/$$lab all MODE=$(MODE); done
@@ -23,7 +24,8 @@ solutions: lib
 	$(Q)set -e; for lab in $(SOLVED); do \
 	    $(MAKE) --no-print-directory -C labs/$$lab all MODE=$(MODE) \
 	        SUBMIT_DIR=$(CURDIR)/solutions/$$lab \
-	        OUT=$(BUILD)/$(MODE)/solutions/$$lab; done
+	        OUT=$(BUILD)/$(MODE)/solutions/$$lab \
+	        KIT_OBJS_DIR=$(BUILD)/$(MODE)/labs/$$lab; done
 
 # A student's loop: every lab's public tests against the working copy.
 # `make -C labs/NN-name check` does one lab.
@@ -53,9 +55,26 @@ stability:
 	$(Q)$(MAKE) -s grader MODE=release
 	$(Q)RUNS=$(RUNS) BUSY=$(BUSY) $(KIT_ROOT)/mk/stability.sh
 
-# Every test of the kit itself; mk/kit-test.sh says what it runs.
-test:
-	$(Q)MAKE="$(MAKE)" ONLY="$(ONLY)" $(KIT_ROOT)/mk/kit-test.sh
+# Every test of the kit itself (tests/, in pytest, README.md there says
+# what): the builds first, every flavour the tests use, then the tests on
+# every core, those that time holding the machine alone.
+JOBS := $(shell nproc 2>/dev/null || echo 2)
+PYTEST = /usr/bin/python3 -m pytest -n $(JOBS) --dist loadgroup
+test: | kit-deps-test
+	$(Q)$(MAKE) -s -j$(JOBS) all
+	$(Q)$(MAKE) -s -j$(JOBS) lib unit-tests grader-tests kit-objects MODE=asan
+	$(Q)$(MAKE) -s -j$(JOBS) lib unit-tests kit-objects MODE=tsan
+	$(Q)cd tests && MAKE="$(MAKE)" $(PYTEST) $(if $(ONLY),-k "$(ONLY)")
+
+# Every lab's kit objects (drivers, serial references, tests, wrappers)
+# in MODE, as the grader links submissions with them.
+kit-objects: lib
+	$(Q)set -e; for lab in $(LABS); do \
+	    $(MAKE) --no-print-directory -C labs/$$lab kit-objects MODE=$(MODE); done
+
+.PHONY: kit-deps-test kit-objects
+kit-deps-test:
+	@$(DEPS_SH) ensure py:pytest py:xdist py:yaml cmd:zip cmd:unzip cmd:patch
 
 docs: | kit-deps-docs
 	@mkdir -p $(BUILD)/docs
@@ -88,8 +107,8 @@ help:
 	@echo "  make bench-class [N=30]   time the grading of N generated submissions"
 	@echo "  make gradescope LAB=NN   the lab's Gradescope autograder zip, in build/gradescope"
 	@echo "  make deps-grading    install only the packages grading needs (CI runners)"
-	@echo "  make test [ONLY=TEXT]   every test of the kit itself (what CI runs),"
-	@echo "                       or only the steps whose name holds TEXT"
+	@echo "  make test [ONLY=EXPR]   every test of the kit itself (what CI runs), or"
+	@echo "                       only those pytest's -k EXPR selects"
 	@echo "  make bench-grader    time the grading of every solution, show speedup ratios"
 	@echo "  make stability [RUNS=5] [BUSY=1]   grade lab 02's speedup RUNS times,"
 	@echo "                       count differing verdicts (BUSY=1: one CPU kept busy)"

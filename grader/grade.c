@@ -1,28 +1,24 @@
-/* The grader: one lab, end to end: read lab.ini from the kit, make a fresh
- * work folder with the kit's files and the submission's submit files, build
- * the flavours the tests need, refuse symbols that replace the system's or
- * the kit's, run each test, and clean up. */
+/* The grader: one lab, end to end (see grade.h). Read the lab's spec from
+ * the kit; make a fresh work folder with the submission's submit files;
+ * build the flavours the tests need; refuse what the objects may not
+ * define; then run each test as its kind says, and clean up. */
 #define _GNU_SOURCE /* asprintf */
 #include "grade.h"
-#include "build.h"
-#include "busywait.h"
-#include "init_sections.h"
-#include "labini.h"
-#include "machine_lock.h"
-#include "sandbox.h"
-#include "speedup.h"
-#include "suite.h"
-#include "symbols.h"
-#include "text.h"
-#include "workdir.h"
+#include "base/text.h"
+#include "kinds/kinds.h"
+#include "kit_time.h"
+#include "prepare/build.h"
+#include "prepare/vet.h"
+#include "prepare/workdir.h"
+#include "run/machine_lock.h"
+#include "run/sandbox.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "kit_time.h"
+/* The flavours a lab can be built in: one per kind's flavour. */
+#define MAX_BUILDS 4
 
 static char *
 dup_text(const char *s)
@@ -55,113 +51,11 @@ progress_done(const struct grade_options *opt)
     }
 }
 
-/* Build flavour each kind needs. */
-static const char *
-mode_of(enum test_kind kind)
-{
-    switch (kind) {
-    case KIND_TSAN:
-        return "tsan";
-    case KIND_ASAN:
-        return "asan";
-    default:
-        return "release";
-    }
-}
-
-/* The names the student may not define: the system's, libkit's, and those
- * of the lab's own objects (drivers, tests, serial references). */
-static int
-load_reserved(const struct grade_options *opt, const char *out,
-              struct symbol_set *set)
-{
-    static struct symbol_set system_names;
-    static int system_loaded;
-    char path[4200];
-    DIR *dir;
-    struct dirent *e;
-
-    if (!system_loaded) {
-        if (symbols_add_system(&system_names) != 0)
-            return -1;
-        system_loaded = 1;
-    }
-    for (size_t i = 0; i < system_names.n; i++)
-        symbols_add_name(set, system_names.names[i]);
-    snprintf(path, sizeof(path), "%s/build/release/common/libkit.a", opt->kit);
-    if (symbols_add_file(set, path, 0) != 0)
-        return -1;
-    /* Every object of the lab's build but the student's (in submit/). */
-    const char *sub[] = {"", "/tests"};
-    for (size_t i = 0; i < 2; i++) {
-        char folder[4300];
-        snprintf(folder, sizeof(folder), "%s%s", out, sub[i]);
-        dir = opendir(folder);
-        if (dir == NULL)
-            continue;
-        while ((e = readdir(dir)) != NULL) {
-            size_t len = strlen(e->d_name);
-            if (len > 2 && strcmp(e->d_name + len - 2, ".o") == 0) {
-                if (snprintf(path, sizeof(path), "%s/%s", folder, e->d_name) <
-                    (int)sizeof(path))
-                    symbols_add_file(set, path, 0);
-            }
-        }
-        closedir(dir);
-    }
-    symbols_seal(set);
-    return 0;
-}
-
-/* Refused symbols of the student's objects, in words; NULL when none. */
-static char *
-check_symbols(const struct grade_options *opt, const struct lab_config *cfg,
-              const char *out)
-{
-    struct symbol_set reserved = {0};
-    struct text t = TEXT_INIT;
-    char *result = NULL;
-
-    if (load_reserved(opt, out, &reserved) != 0) {
-        symbols_free(&reserved);
-        return dup_text("the grader could not read the system's symbol "
-                        "tables with nm (is binutils installed?)");
-    }
-    for (int i = 0; i < cfg->nsubmit; i++) {
-        char object[4200], report[4096], base[256];
-        snprintf(base, sizeof(base), "%s", cfg->submit[i]);
-        char *dot = strrchr(base, '.');
-        if (dot == NULL || strcmp(dot, ".c") != 0)
-            continue;
-        *dot = '\0';
-        snprintf(object, sizeof(object), "%s/submit/%s.o", out, base);
-        if (symbols_check(&reserved, object, cfg->submit[i], report,
-                          sizeof(report)) != 0)
-            text_add(&t, report);
-        char sections[512];
-        int n = init_sections_find(object, sections, sizeof(sections));
-        if (n > 0)
-            text_addf(&t,
-                      "%s has code that runs before or after main (%s: a "
-                      "constructor or destructor), outside the tests: not "
-                      "allowed, remove it\n",
-                      cfg->submit[i], sections);
-        else if (n < 0)
-            text_addf(&t, "the grader could not read %s's object file\n",
-                      cfg->submit[i]);
-    }
-    if (t.len > 0)
-        result = dup_text(text_str(&t));
-    text_free(&t);
-    symbols_free(&reserved);
-    return result;
-}
-
+/* Fail every test not yet graded, with `status` and `why`. */
 static void
-fail_all(struct lab_result *out, const struct lab_config *cfg,
-         enum test_status status, const char *why)
+fail_rest(struct lab_result *out, enum test_status status, const char *why)
 {
-    for (int i = 0; i < cfg->ntests; i++) {
+    for (size_t i = 0; i < out->ntests; i++) {
         struct graded_test *t = &out->tests[i];
         if (t->output != NULL)
             continue;
@@ -171,215 +65,288 @@ fail_all(struct lab_result *out, const struct lab_config *cfg,
     }
 }
 
+/* The output of a test not run for one reason said once for the lab: it
+ * names the reason and gives the first lines; the whole of it is the lab's
+ * message. Malloc'ed. */
+static char *
+not_run(const char *reason, const char *said)
+{
+    struct text t = TEXT_INIT;
+    size_t len = strlen(said);
+    size_t cut = 0;
+
+    /* The first lines, up to about 600 bytes. */
+    for (int lines = 0; cut < len && lines < 4 && cut < 600; lines++) {
+        const char *nl = strchr(said + cut, '\n');
+        cut = nl != NULL ? (size_t)(nl - said) + 1 : len;
+    }
+    text_addf(&t, "Not run: %s:\n", reason);
+    text_addn(&t, said, cut < 600 ? cut : 600);
+    if (cut < len)
+        text_add(&t, "[... the rest is said once, for the whole lab]\n");
+    return text_steal(&t);
+}
+
+/* Read the lab's spec and keep the tests asked for; the others are neither
+ * run nor reported, and do not count in the maximum. */
+static int
+read_spec(const struct grade_options *opt, const char *lab,
+          struct lab_spec *spec, struct lab_result *out)
+{
+    char err[1024];
+    int kept = 0;
+
+    if (kinds_read_lab(opt->catalogue, lab, spec, err, sizeof(err)) != 0) {
+        out->error = dup_text(err);
+        return -1;
+    }
+    for (int i = 0; i < spec->ntests; i++) {
+        if (opt->only == NULL || strstr(spec->tests[i].name, opt->only)) {
+            spec->tests[kept++] = spec->tests[i];
+            continue;
+        }
+        labini_free_test(&spec->tests[i]);
+    }
+    spec->ntests = kept;
+    if (kept == 0) {
+        if (asprintf(&out->error, "no test of %s has \"%s\" in its name", lab,
+                     opt->only) < 0)
+            out->error = NULL;
+        return -1;
+    }
+    for (int i = 0; i < spec->ntests; i++)
+        if (opt->timeout_cap > 0 && spec->tests[i].timeout > opt->timeout_cap)
+            spec->tests[i].timeout = opt->timeout_cap;
+    return 0;
+}
+
+/* The builds, one per flavour, in the order the tests need them. */
+struct builds {
+    struct lab_build b[MAX_BUILDS];
+    int n;
+};
+
+static const struct lab_build *
+build_of(const struct builds *all, const char *flavour)
+{
+    for (int i = 0; i < all->n; i++)
+        if (strcmp(all->b[i].flavour, flavour) == 0)
+            return &all->b[i];
+    return NULL;
+}
+
+/* Build every flavour the tests need, until one fails: the same files fail
+ * the same way in every flavour, and the compiler's words are said once for
+ * the lab, in out->message. Returns -1 when the kit itself could not be
+ * built (out->error set). */
+static int
+build_all(const struct grade_options *opt, const char *lab,
+          const struct lab_spec *spec, const struct workdir *w,
+          struct builds *all, struct lab_result *out)
+{
+    struct text said = TEXT_INIT;
+    char err[2048];
+
+    /* The release build first, whichever tests run: its objects are the
+     * ones vetted (vet.h) before any student code runs. */
+    for (int i = -1; i < spec->ntests; i++) {
+        const char *flavour = i < 0 ? "release" : spec->tests[i].kind->flavour;
+        struct lab_build *b = &all->b[all->n];
+        int rc;
+
+        if (build_of(all, flavour) != NULL || all->n == MAX_BUILDS)
+            continue;
+        if (opt->progress) {
+            char what[64];
+            snprintf(what, sizeof(what), "building (%s)", flavour);
+            progress_line(what, (void *)lab);
+        }
+        machine_lock_shared();
+        rc = build_kit(opt->catalogue->kit, lab, flavour, err, sizeof(err));
+        if (rc == 0)
+            rc = build_submission(opt->catalogue->kit, lab, w, flavour,
+                                  opt->sandbox, b);
+        machine_lock_release();
+        if (rc != 0) {
+            out->error = dup_text(b->log != NULL ? b->log : err);
+            build_free(b);
+            text_free(&said);
+            return -1;
+        }
+        all->n++;
+        if (!b->ok) {
+            text_add(&said, b->log);
+            break;
+        }
+    }
+    if (said.len > 0)
+        out->message = text_steal(&said);
+    text_free(&said);
+    return 0;
+}
+
+/* The kind's limits for this test: lab.ini's timeout where the kind's
+ * time limit goes. */
+static struct run_limits
+limits_for(const struct test_spec *test)
+{
+    struct run_limits l = test->kind->limits;
+
+    if (l.wall_seconds == 0)
+        l.wall_seconds = test->timeout;
+    if (l.cpu_seconds == KIND_CPU_FROM_WALL)
+        l.cpu_seconds = (long)l.wall_seconds * 4 + 10;
+    return l;
+}
+
+static void
+run_tests(const struct grade_options *opt, const char *lab,
+          const struct lab_spec *spec, const struct workdir *w,
+          const struct builds *all, struct lab_result *out)
+{
+    char *files[LABINI_MAX_SUBMIT + 1];
+
+    for (int i = 0; i < spec->nsubmit; i++)
+        files[i] = spec->submit[i];
+    files[spec->nsubmit] = NULL;
+    for (int i = 0; i < spec->ntests; i++) {
+        const struct test_spec *test = &spec->tests[i];
+        const struct kind *kind = test->kind;
+        const struct lab_build *build = build_of(all, kind->flavour);
+        struct graded_test *result = &out->tests[i];
+        int64_t start;
+        struct kind_call call = {
+            .test = test,
+            .build = build,
+            .run_dir = w->run,
+            .workdir = w->root,
+            .student_files = files,
+            .nfiles = spec->nsubmit,
+            .machine = opt->machine,
+            .sandbox = opt->sandbox,
+            .limits = limits_for(test),
+            .progress = opt->progress ? progress_line : NULL,
+            .progress_ctx = (void *)lab,
+        };
+
+        if (result->output != NULL || build == NULL || !build->ok)
+            continue; /* failed already: its build, or a refused symbol */
+        if (opt->progress)
+            progress_line(test->name, (void *)lab);
+        /* Timing needs the machine to itself; other graders of the class
+         * wait meanwhile. */
+        if (kind->alone)
+            machine_lock_exclusive();
+        else
+            machine_lock_shared();
+        start = kit_now_ns();
+        kind->run(&call, result);
+        result->seconds = (double)(kit_now_ns() - start) / 1e9;
+        machine_lock_release();
+    }
+}
+
 void
 grade_lab(const struct grade_options *opt, const char *lab,
           const char *submission_dir, struct lab_result *out)
 {
-    char path[4200], err[1024];
-    struct lab_config cfg;
+    char err[1024];
+    struct lab_spec spec;
     struct workdir w;
-    struct lab_build builds[3];
-    int nbuilds = 0;
+    struct builds all;
+    const char *missing;
     int64_t start = kit_now_ns();
 
     memset(&w, 0, sizeof(w));
+    memset(&all, 0, sizeof(all));
+    memset(&spec, 0, sizeof(spec));
     memset(out, 0, sizeof(*out));
     out->lab = dup_text(lab);
-    snprintf(path, sizeof(path), "%s/labs/%s/lab.ini", opt->kit, lab);
-    if (labini_read(path, &cfg, err, sizeof(err)) != 0) {
-        out->error = dup_text(err);
-        out->title = dup_text("");
-        return;
+    if (read_spec(opt, lab, &spec, out) != 0) {
+        out->title = dup_text(spec.title);
+        goto done;
     }
-    out->title = dup_text(cfg.title);
-    if (opt->only != NULL) {
-        /* Keep the tests asked for; the others are neither run nor
-         * reported, and do not count in the maximum. */
-        int kept = 0;
-        for (int i = 0; i < cfg.ntests; i++) {
-            if (strstr(cfg.tests[i].name, opt->only) != NULL) {
-                cfg.tests[kept++] = cfg.tests[i];
-                continue;
-            }
-            labini_free_test(&cfg.tests[i]);
-        }
-        cfg.ntests = kept;
-        if (kept == 0) {
-            if (asprintf(&out->error, "no test of %s has \"%s\" in its name",
-                         lab, opt->only) < 0)
-                out->error = NULL;
-            labini_free(&cfg);
-            return;
-        }
-    }
-    for (int i = 0; i < cfg.ntests; i++)
-        if (opt->timeout_cap > 0 && cfg.tests[i].timeout > opt->timeout_cap)
-            cfg.tests[i].timeout = opt->timeout_cap;
-    out->tests = calloc((size_t)cfg.ntests, sizeof(*out->tests));
+    out->title = dup_text(spec.title);
+    out->tests = calloc((size_t)spec.ntests, sizeof(*out->tests));
     if (out->tests == NULL) {
         out->error = dup_text("out of memory");
-        labini_free(&cfg);
-        return;
+        goto done;
     }
-    out->ntests = (size_t)cfg.ntests;
-    for (int i = 0; i < cfg.ntests; i++) {
-        out->tests[i].name = dup_text(cfg.tests[i].name);
-        out->tests[i].kind = dup_text(test_kind_name(cfg.tests[i].kind));
-        out->tests[i].max_score = cfg.tests[i].points;
+    out->ntests = (size_t)spec.ntests;
+    for (int i = 0; i < spec.ntests; i++) {
+        out->tests[i].name = dup_text(spec.tests[i].name);
+        out->tests[i].kind = dup_text(spec.tests[i].kind->name);
+        out->tests[i].max_score = spec.tests[i].points;
     }
 
-    if (!workdir_has_files(submission_dir, cfg.submit, cfg.nsubmit)) {
+    missing = workdir_missing(submission_dir, spec.submit, spec.nsubmit);
+    if (missing != NULL) {
         struct text t = TEXT_INIT;
-        text_addf(&t, "missing submit file in %s: the grader needs",
+        text_addf(&t, "missing submit file %s in %s: the grader needs", missing,
                   submission_dir);
-        for (int i = 0; i < cfg.nsubmit; i++)
-            text_addf(&t, " %s", cfg.submit[i]);
-        out->error = dup_text(text_str(&t));
-        text_free(&t);
+        for (int i = 0; i < spec.nsubmit; i++)
+            text_addf(&t, " %s", spec.submit[i]);
+        out->error = text_steal(&t);
         goto done;
     }
-    snprintf(path, sizeof(path), "%s/labs/%s", opt->kit, lab);
-    if (workdir_create(&w, path, lab, err, sizeof(err)) != 0 ||
-        workdir_take_submission(&w, submission_dir, cfg.submit, cfg.nsubmit,
-                                err, sizeof(err)) != 0) {
+    if (workdir_create(&w, lab, err, sizeof(err)) != 0 ||
+        workdir_take_submission(&w, submission_dir, spec.submit, spec.nsubmit,
+                                err, sizeof(err)) != 0 ||
+        workdir_open_for_build(&w, opt->sandbox, err, sizeof(err)) != 0) {
         out->error = dup_text(err);
         goto done;
     }
-    sandbox_use_workdir(opt->sandbox, w.root);
-    if (workdir_open_for_build(&w, opt->sandbox, err, sizeof(err)) != 0) {
-        out->error = dup_text(err);
+    if (build_all(opt, lab, &spec, &w, &all, out) != 0)
         goto done;
-    }
-
-    /* Build each flavour once, in the order the tests come. */
-    for (int i = 0; i < cfg.ntests; i++) {
-        const char *mode = mode_of(cfg.tests[i].kind);
-        int have = 0;
-        for (int b = 0; b < nbuilds; b++)
-            have |= strcmp(builds[b].mode, mode) == 0;
-        if (have)
-            continue;
-        if (opt->progress) {
-            char what[64];
-            snprintf(what, sizeof(what), "building (%s)", mode);
-            progress_line(what, (void *)lab);
-        }
-        machine_lock_shared();
-        if (build_libkit(opt->kit, mode, err, sizeof(err)) != 0) {
-            machine_lock_release();
-            out->error = dup_text(err);
-            goto done;
-        }
-        int rc = build_lab(opt->kit, w.lab, w.out, mode, &builds[nbuilds]);
-        machine_lock_release();
-        if (rc != 0) {
-            out->error = dup_text(builds[nbuilds].log);
-            build_free(&builds[nbuilds]);
-            goto done;
-        }
-        nbuilds++;
-    }
     /* From here on student code only runs: nothing it may write but its
      * own run folder. */
     if (workdir_seal(&w, opt->sandbox, err, sizeof(err)) != 0) {
         out->error = dup_text(err);
         goto done;
     }
-
-    /* A failed build fails the tests that need it, with the compiler's
-     * words; the release build's objects are checked for refused symbols. */
-    for (int b = 0; b < nbuilds; b++) {
-        if (builds[b].ok)
-            continue;
-        for (int i = 0; i < cfg.ntests; i++)
-            if (strcmp(mode_of(cfg.tests[i].kind), builds[b].mode) == 0 &&
-                out->tests[i].output == NULL) {
-                out->tests[i].status = TEST_FAILED;
-                out->tests[i].output = dup_text(builds[b].log);
-            }
-    }
-    for (int b = 0; b < nbuilds; b++) {
-        if (strcmp(builds[b].mode, "release") != 0 || !builds[b].ok)
-            continue;
-        char *refused = check_symbols(opt, &cfg, builds[b].out);
+    {
+        const struct lab_build *release = build_of(&all, "release");
+        char *refused =
+            release != NULL && release->ok
+                ? vet_submission(opt->catalogue->kit, lab, &spec, release)
+                : NULL;
         if (refused != NULL) {
-            fail_all(out, &cfg, TEST_FAILED, refused);
+            struct text said = TEXT_INIT;
+            text_add(&said, out->message);
+            text_add(&said, refused);
+            free(out->message);
+            out->message = text_steal(&said);
+            char *why =
+                not_run("the submission defines what it may not", refused);
+            fail_rest(out, TEST_FAILED, why);
+            free(why);
             free(refused);
         }
     }
+    /* The tests of a flavour that failed to build, or was not built after
+     * one that failed. */
+    for (int b = 0; b < all.n; b++) {
+        char *why;
 
-    for (int i = 0; i < cfg.ntests; i++) {
-        struct lab_test *test = &cfg.tests[i];
-        struct graded_test *result = &out->tests[i];
-        const struct lab_build *build = NULL;
-
-        if (result->output != NULL)
-            continue; /* already failed: build or symbols */
-        for (int b = 0; b < nbuilds; b++)
-            if (strcmp(builds[b].mode, mode_of(test->kind)) == 0)
-                build = &builds[b];
-        if (opt->progress)
-            progress_line(test->name, (void *)lab);
-        /* Timing needs the machine to itself; other graders of the class
-         * wait meanwhile. */
-        if (test->kind == KIND_SPEEDUP || test->kind == KIND_BUSYWAIT)
-            machine_lock_exclusive();
-        else
-            machine_lock_shared();
-        if (test->kind == KIND_SPEEDUP) {
-            char bench[4300];
-            snprintf(bench, sizeof(bench), "%s/%s", build->out, test->bench);
-            struct speedup_context sctx = {
-                .bench = bench,
-                .run_dir = w.run,
-                .student_files = cfg.submit,
-                .usable_cpus = opt->usable_cpus,
-                .progress = opt->progress ? progress_line : NULL,
-                .progress_ctx = (void *)lab,
-            };
-            speedup_run(test, &sctx, result);
-        } else if (test->kind == KIND_BUSYWAIT) {
-            char program[4300];
-            snprintf(program, sizeof(program), "%s/%s", build->out,
-                     test->program);
-            busywait_run(test, program, w.run, cfg.submit, result);
-        } else {
-            char binary[4300];
-            DIR *dir = opendir(build->out);
-            struct dirent *e;
-            binary[0] = '\0';
-            /* The suite is the build's one check_* program. */
-            while (dir != NULL && (e = readdir(dir)) != NULL)
-                if (strncmp(e->d_name, "check_", 6) == 0 &&
-                    strchr(e->d_name, '.') == NULL &&
-                    snprintf(binary, sizeof(binary), "%s/%s", build->out,
-                             e->d_name) >= (int)sizeof(binary))
-                    binary[0] = '\0';
-            if (dir != NULL)
-                closedir(dir);
-            if (binary[0] == '\0') {
-                machine_lock_release();
-                result->status = TEST_ERROR;
-                result->output = dup_text("the lab's build made no check_* "
-                                          "test program: the kit is broken");
-                continue;
+        if (all.b[b].ok)
+            continue;
+        why = not_run("its build failed", all.b[b].log);
+        for (int i = 0; i < spec.ntests; i++) {
+            const struct lab_build *t =
+                build_of(&all, spec.tests[i].kind->flavour);
+            if ((t == NULL || !t->ok) && out->tests[i].output == NULL) {
+                out->tests[i].status = TEST_FAILED;
+                out->tests[i].output = dup_text(why);
             }
-            struct suite_context sctx = {
-                .run_dir = w.run,
-                .test_binary = binary,
-                .student_files = cfg.submit,
-                .nfiles = cfg.nsubmit,
-            };
-            suite_run(test, &sctx, result);
         }
-        machine_lock_release();
+        free(why);
     }
+    run_tests(opt, lab, &spec, &w, &all, out);
 
 done:
-    sandbox_use_workdir(opt->sandbox, NULL);
     progress_done(opt);
-    for (int b = 0; b < nbuilds; b++)
-        build_free(&builds[b]);
+    for (int b = 0; b < all.n; b++)
+        build_free(&all.b[b]);
     if (w.root[0] != '\0') {
         if (opt->keep_workdir)
             fprintf(stderr, "grader: work folder kept: %s\n", w.root);
@@ -387,8 +354,8 @@ done:
             workdir_remove(&w);
     }
     if (out->error != NULL)
-        fail_all(out, &cfg, TEST_ERROR, out->error);
+        fail_rest(out, TEST_ERROR, out->error);
     lab_result_total(out);
     out->seconds = (double)(kit_now_ns() - start) / 1e9;
-    labini_free(&cfg);
+    labini_free(&spec);
 }

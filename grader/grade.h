@@ -1,15 +1,21 @@
 /* The grader: grading one lab of one submission, from its lab.ini to a
- * struct lab_result. */
+ * struct lab_result, stage by stage: the lab spec (spec/), preparing the
+ * submission (prepare/), then each test by its kind (kinds/), every run of
+ * student code through the runner (run/). */
 #ifndef GRADER_GRADE_H
 #define GRADER_GRADE_H
 
+#include "base/machine.h"
 #include "result.h"
+#include "spec/catalogue.h"
 
 #include <stdbool.h>
 
+struct sandbox;
+
 struct grade_options {
-    const char *kit; /* the kit's top folder (absolute) */
-    int usable_cpus;
+    const struct catalogue *catalogue;  /* the kit and its labs */
+    const struct machine_info *machine; /* probed once for the whole run */
     bool keep_workdir; /* leave the work folder for a post-mortem */
     bool progress;     /* a progress line on stderr (a terminal) */
     /* Grade only the tests whose name contains this; NULL: all. */
@@ -17,13 +23,11 @@ struct grade_options {
     /* Cap every test's time limit at this many seconds; 0: lab.ini's. */
     double timeout_cap;
     /* The walls around student code (sandbox_setup() made them). */
-    struct sandbox *sandbox;
+    const struct sandbox *sandbox;
 };
 
-struct sandbox;
-
-/* Grade `lab` (a folder name under KIT/labs) with the submit files found in
- * `submission_dir`. Always fills `out`; a lab that cannot be graded has
+/* Grade `lab` (a folder name of the catalogue) with the submit files found
+ * in `submission_dir`. Always fills `out`; a lab that cannot be graded has
  * out->error set. */
 void grade_lab(const struct grade_options *opt, const char *lab,
                const char *submission_dir, struct lab_result *out);

@@ -2,15 +2,15 @@
  * lab.ini, and writes the reports. `grader --help` says how to call it.
  * Exit status: 0 full marks, 1 graded below full marks, 2 could not grade. */
 #define _GNU_SOURCE /* getopt_long */
+#include "base/files.h"
+#include "describe.h"
 #include "grade.h"
 #include "kit_time.h"
-#include "kit_topology.h"
-#include "machine_lock.h"
-#include "report.h"
-#include "run.h"
-#include "sandbox.h"
+#include "report/report.h"
+#include "run/machine_lock.h"
+#include "run/runner.h"
+#include "run/sandbox.h"
 
-#include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,12 +20,13 @@
 #include <unistd.h>
 
 struct options {
-    char kit[PATH_MAX];
+    const char *kit;
     const char *lab, *submission, *results, *junit, *summary, *plot, *only;
+    const char *field;
     const char *sandbox_user, *machine_lock;
     char *hide[SANDBOX_MAX_HIDDEN + 1];
     int nhide;
-    bool keep, progress;
+    bool keep, progress, describe;
     double timeout;
 };
 
@@ -65,61 +66,18 @@ usage(FILE *to)
             "lock file F:\n"
             "                     speedup measurements wait to run alone\n"
             "  --no-progress      no progress line, even on a terminal\n"
+            "  --describe         print the kit's labs (with --lab, one) as "
+            "JSON, and exit:\n"
+            "                     their submit files, tests, kinds and "
+            "points\n"
+            "  --field F          with --describe and --lab: one field, a "
+            "value per line\n"
+            "                     (lab, title, folder, submit, points, "
+            "tests)\n"
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 full marks, 1 graded below full marks, 2 could "
             "not grade.\n");
-}
-
-static int
-is_dir(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The kit's labs: folders of KIT/labs with a lab.ini, sorted. */
-static int
-list_labs(const char *kit, char ***out)
-{
-    char path[PATH_MAX];
-    struct dirent **entries;
-    int n, count = 0;
-
-    if (snprintf(path, sizeof(path), "%s/labs", kit) >= (int)sizeof(path))
-        return -1;
-    n = scandir(path, &entries, NULL, alphasort);
-    if (n < 0)
-        return -1;
-    *out = calloc((size_t)n + 1, sizeof(char *));
-    for (int i = 0; i < n; i++) {
-        char ini[PATH_MAX];
-        if (entries[i]->d_name[0] != '.' &&
-            snprintf(ini, sizeof(ini), "%s/labs/%s/lab.ini", kit,
-                     entries[i]->d_name) < (int)sizeof(ini) &&
-            access(ini, R_OK) == 0 && *out != NULL)
-            (*out)[count++] = strdup(entries[i]->d_name);
-        free(entries[i]);
-    }
-    free(entries);
-    return *out != NULL ? count : -1;
-}
-
-/* "2", "02" or "02-threads" to the lab's folder name. */
-static const char *
-find_lab(char **labs, int nlabs, const char *wanted)
-{
-    char *end;
-    long number = strtol(wanted, &end, 10);
-
-    for (int i = 0; i < nlabs; i++) {
-        if (strcmp(labs[i], wanted) == 0)
-            return labs[i];
-        if (end != wanted && *end == '\0' && atol(labs[i]) == number)
-            return labs[i];
-    }
-    return NULL;
 }
 
 static int
@@ -140,10 +98,11 @@ parse_options(int argc, char **argv, struct options *o)
         {"sandbox-user", required_argument, NULL, 'u'},
         {"hide", required_argument, NULL, 'H'},
         {"machine-lock", required_argument, NULL, 'L'},
+        {"describe", no_argument, NULL, 'D'},
+        {"field", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *kit = ".";
     char *end;
     int opt;
 
@@ -151,7 +110,13 @@ parse_options(int argc, char **argv, struct options *o)
     while ((opt = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         switch (opt) {
         case 'k':
-            kit = optarg;
+            o->kit = optarg;
+            break;
+        case 'D':
+            o->describe = true;
+            break;
+        case 'F':
+            o->field = optarg;
             break;
         case 'l':
             o->lab = optarg;
@@ -217,13 +182,17 @@ parse_options(int argc, char **argv, struct options *o)
         usage(stderr);
         return -1;
     }
-    if (realpath(kit, o->kit) == NULL || !is_dir(o->kit)) {
-        fprintf(stderr, "grader: --kit %s: no such folder\n", kit);
+    if (o->kit == NULL)
+        o->kit = ".";
+    if (o->field != NULL && !o->describe) {
+        fprintf(stderr, "grader: --field goes with --describe\n");
         return -1;
     }
     if (o->submission != NULL && !is_dir(o->submission)) {
-        fprintf(stderr, "grader: --submission %s: no such folder\n",
-                o->submission);
+        fprintf(stderr, "grader: --submission %s: %s\n", o->submission,
+                is_file(o->submission)
+                    ? "a file, not a folder: give the folder that holds it"
+                    : "no such folder");
         return -1;
     }
     return 0;
@@ -232,12 +201,13 @@ parse_options(int argc, char **argv, struct options *o)
 /* Where a lab's submit files are: SUBMISSION/LAB, or with --lab a flat
  * folder; NULL when the submission has no folder for this lab. */
 static char *
-submission_for(const struct options *o, const char *lab)
+submission_for(const struct options *o, const struct catalogue *c,
+               const char *lab)
 {
     char path[PATH_MAX];
 
     if (o->submission == NULL) {
-        if (snprintf(path, sizeof(path), "%s/labs/%s", o->kit, lab) >=
+        if (snprintf(path, sizeof(path), "%s/labs/%s", c->kit, lab) >=
             (int)sizeof(path))
             return NULL;
     } else if (snprintf(path, sizeof(path), "%s/%s", o->submission, lab) <
@@ -251,102 +221,101 @@ submission_for(const struct options *o, const char *lab)
     return realpath(path, NULL);
 }
 
-static void
-machine_info(struct machine_info *m)
+/* The exit status the results call for: 2 when something could not be
+ * graded (or a report written), 1 below full marks, 0 full marks. */
+static int
+exit_status(const struct grade *g, int status)
 {
-    struct kit_topology topo;
-    char err[100];
-
-    memset(m, 0, sizeof(*m));
-    if (kit_topology_probe(&topo, err, sizeof(err)) != 0) {
-        snprintf(m->cpu_model, sizeof(m->cpu_model), "unknown (%s)", err);
-        m->usable_cpus = 1;
-        return;
+    for (size_t i = 0; i < g->nlabs && status == 0; i++) {
+        if (g->labs[i].error != NULL)
+            status = 2;
+        for (size_t t = 0; t < g->labs[i].ntests; t++)
+            if (g->labs[i].tests[t].status == TEST_ERROR)
+                status = 2;
     }
-    snprintf(m->cpu_model, sizeof(m->cpu_model), "%s", topo.cpu_model);
-    m->usable_cpus = topo.usable_cpus;
-    m->physical_cores = topo.machine.cores;
-    m->logical_cpus = topo.machine.pus;
-    m->cpu_quota = topo.cpu_quota;
+    if (status == 0 && grade_score(g) < grade_max_score(g) - 1e-9)
+        status = 1;
+    return status;
 }
 
 int
 main(int argc, char **argv)
 {
-    struct options o = {0};
+    static struct options o;
+    static struct sandbox sandbox;
+    struct catalogue cat;
     struct grade g = {0};
-    char **labs = NULL;
-    int nlabs, status = 0;
+    char err[1200], walls[1600];
+    int status = 0;
     int64_t start = kit_now_ns();
 
     if (parse_options(argc, argv, &o) != 0)
         return 2;
-    nlabs = list_labs(o.kit, &labs);
-    if (nlabs <= 0) {
-        fprintf(stderr, "grader: %s/labs holds no lab (is --kit the kit?)\n",
-                o.kit);
+    if (catalogue_open(&cat, o.kit, err, sizeof(err)) != 0) {
+        fprintf(stderr, "grader: %s\n", err);
         return 2;
     }
-    if (o.lab != NULL) {
-        const char *found = find_lab(labs, nlabs, o.lab);
-        if (found == NULL) {
-            fprintf(stderr, "grader: no lab '%s'; the labs are:", o.lab);
-            for (int i = 0; i < nlabs; i++)
-                fprintf(stderr, " %s", labs[i]);
-            fprintf(stderr, "\n");
-            return 2;
-        }
-        o.lab = found;
+    if (o.lab != NULL &&
+        (o.lab = catalogue_find(&cat, o.lab, err, sizeof(err))) == NULL) {
+        fprintf(stderr, "grader: %s\n", err);
+        catalogue_close(&cat);
+        return 2;
+    }
+    if (o.describe) {
+        status = describe(&cat, o.lab, o.field, stdout);
+        catalogue_close(&cat);
+        return status;
     }
     /* Builds made as the sandbox's user must stay readable by it once they
      * are root's again. */
     umask(022);
-    static struct sandbox sandbox;
-    char err[1200];
-    if (sandbox_setup(&sandbox, o.sandbox_user, o.kit, o.hide, o.nhide, err,
+    if (sandbox_setup(&sandbox, o.sandbox_user, cat.kit, o.hide, o.nhide, err,
                       sizeof(err)) != 0 ||
         (o.machine_lock != NULL &&
          machine_lock_open(o.machine_lock, err, sizeof(err)) != 0)) {
         fprintf(stderr, "grader: %s\n", err);
+        catalogue_close(&cat);
         return 2;
     }
-    run_use_sandbox(&sandbox);
-    char walls[1600];
     sandbox_describe(&sandbox, walls, sizeof(walls));
     g.sandbox = strdup(walls);
     if (run_become_subreaper() != 0)
         g.notes = strdup("this system did not let the grader adopt orphaned "
                          "processes: a process escaping with setsid could "
                          "outlive the grade");
-    machine_info(&g.machine);
+    machine_probe(&g.machine);
 
     struct grade_options gopt = {
-        .kit = o.kit,
-        .usable_cpus = g.machine.usable_cpus,
+        .catalogue = &cat,
+        .machine = &g.machine,
         .keep_workdir = o.keep,
         .progress = o.progress,
         .only = o.only,
         .timeout_cap = o.timeout,
         .sandbox = &sandbox,
     };
-    g.labs = calloc((size_t)nlabs, sizeof(*g.labs));
+    g.labs = calloc(cat.nlabs, sizeof(*g.labs));
     if (g.labs == NULL)
         return 2;
-    for (int i = 0; i < nlabs; i++) {
-        if (o.lab != NULL && strcmp(o.lab, labs[i]) != 0)
+    for (size_t i = 0; i < cat.nlabs; i++) {
+        const char *lab = cat.labs[i];
+        struct lab_result *result;
+        char *dir;
+
+        if (o.lab != NULL && strcmp(o.lab, lab) != 0)
             continue;
-        struct lab_result *lab = &g.labs[g.nlabs++];
-        char *dir = submission_for(&o, labs[i]);
+        result = &g.labs[g.nlabs++];
+        dir = submission_for(&o, &cat, lab);
         if (dir == NULL) {
-            memset(lab, 0, sizeof(*lab));
-            lab->lab = strdup(labs[i]);
-            lab->title = strdup("");
-            if (asprintf(&lab->error, "the submission %s has no folder %s",
-                         o.submission, labs[i]) < 0)
-                lab->error = NULL;
+            memset(result, 0, sizeof(*result));
+            result->lab = strdup(lab);
+            result->title = strdup("");
+            if (asprintf(&result->error, "the submission %s has no folder %s",
+                         o.submission, lab) < 0)
+                result->error = NULL;
             continue;
         }
-        grade_lab(&gopt, labs[i], dir, lab);
+        grade_lab(&gopt, lab, dir, result);
         free(dir);
     }
     g.seconds = (double)(kit_now_ns() - start) / 1e9;
@@ -363,19 +332,8 @@ main(int argc, char **argv)
         status = 2;
     if (o.plot != NULL && report_plots(&g, o.plot) != 0)
         status = 2;
-
-    for (size_t i = 0; i < g.nlabs && status == 0; i++) {
-        if (g.labs[i].error != NULL)
-            status = 2;
-        for (size_t t = 0; t < g.labs[i].ntests; t++)
-            if (g.labs[i].tests[t].status == TEST_ERROR)
-                status = 2;
-    }
-    if (status == 0 && grade_score(&g) < grade_max_score(&g) - 1e-9)
-        status = 1;
+    status = exit_status(&g, status);
     grade_free(&g);
-    for (int i = 0; i < nlabs; i++)
-        free(labs[i]);
-    free(labs);
+    catalogue_close(&cat);
     return status;
 }

@@ -1,4 +1,4 @@
-/* The grader: totals and cleanup of the results model. */
+/* The grader: totals and cleanup of what a grade holds (see result.h). */
 #include "result.h"
 
 #include <stdlib.h>
@@ -71,6 +71,7 @@ grade_free(struct grade *g)
         free(lab->lab);
         free(lab->title);
         free(lab->error);
+        free(lab->message);
     }
     free(g->labs);
     free(g->notes);

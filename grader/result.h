@@ -2,6 +2,8 @@
 #ifndef GRADER_RESULT_H
 #define GRADER_RESULT_H
 
+#include "base/machine.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,7 +39,8 @@ struct graded_test {
     /* Points neither awarded nor lost: a skipped or inconclusive test whose
      * lab.ini says to hold them. They count in neither score nor maximum. */
     bool held;
-    char *output; /* what the student reads: messages, numbers, diagnosis */
+    char *output;   /* what the student reads: messages, numbers, diagnosis */
+    double seconds; /* wall time its runs took */
     struct speedup_point *points; /* speedup tests only */
     size_t npoints;
 };
@@ -53,16 +56,11 @@ struct lab_result {
     /* Set when the lab could not be graded at all (missing submit file, an
      * unreadable lab.ini): then tests may be empty. */
     char *error;
+    /* Said once for the whole lab, where its tests could not run for one
+     * reason of the submission's (the build failed, a refused symbol);
+     * each such test fails and points here. NULL: none. */
+    char *message;
     double seconds; /* wall time spent grading it */
-};
-
-/** The machine the grade was measured on, for every report. */
-struct machine_info {
-    char cpu_model[128];
-    int usable_cpus;
-    int physical_cores;
-    int logical_cpus;
-    double cpu_quota; /* 0: none */
 };
 
 /** A whole grading run. */

@@ -7,6 +7,7 @@
 # build/gradescope/NN-name-autograder.zip. mk/gradescope.sh refuses a
 # missing or unknown LAB with exit status 2.
 gradescope:
+	$(Q)$(MAKE) -s grader MODE=release
 	$(Q)$(KIT_ROOT)/mk/gradescope.sh "$(LAB)"
 
 # Only the packages grading needs (no Doxygen, Node.js or Chromium): what

@@ -1,11 +1,13 @@
 # Grading a whole class from a folder: make grade-class. The program is
-# grader/class/ (its own folder: mk/grader.mk links every grader/*.c into
-# the grader), built into $(BUILD)/$(MODE)/grader/grade-class; it runs the
-# release grader once per student and lab. Included by the top Makefile.
+# grader/class/, linked with the grader's base and lab-spec stages (the
+# same lab catalogue and files code), built into
+# $(BUILD)/$(MODE)/grader/grade-class; it runs the release grader once per
+# student and lab. Included by the top Makefile, after mk/grader.mk.
 
 CLASS_SRCS := $(wildcard $(KIT_ROOT)/grader/class/*.c)
 CLASS_DIR = $(BUILD)/$(MODE)/grader/class
 CLASS_OBJS = $(patsubst $(KIT_ROOT)/grader/class/%.c,$(CLASS_DIR)/%.o,$(CLASS_SRCS))
+CLASS_SHARED_OBJS = $(filter $(GRADER_DIR)/base/%.o $(GRADER_DIR)/spec/%.o,$(GRADER_OBJS))
 GRADE_CLASS = $(BUILD)/$(MODE)/grader/grade-class
 
 .PHONY: grade-class grade-class-bin bench-class
@@ -15,11 +17,13 @@ grade-class-bin: $(GRADE_CLASS)
 $(CLASS_DIR)/%.o: $(KIT_ROOT)/grader/class/%.c | kit-deps
 	@mkdir -p $(@D)
 	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$(abspath $<))"
-	$(Q)$(CC) $(KIT_CFLAGS) -I$(KIT_ROOT)/grader/class $(call pc_cflags,jansson hwloc) -c $< -o $@
+	$(Q)$(CC) $(KIT_CFLAGS) -I$(KIT_ROOT)/grader -I$(KIT_ROOT)/grader/class \
+	    $(call pc_cflags,$(GRADER_PKGS) hwloc) -c $< -o $@
 
-$(GRADE_CLASS): $(CLASS_OBJS) $(LIBKIT)
+$(GRADE_CLASS): $(CLASS_OBJS) $(CLASS_SHARED_OBJS) $(LIBKIT)
 	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$(abspath $@))"
-	$(Q)$(CC) $(KIT_LDFLAGS) $(CLASS_OBJS) $(LIBKIT_LIBS) $(call pc_libs,jansson) -o $@
+	$(Q)$(CC) $(KIT_LDFLAGS) $(CLASS_OBJS) $(CLASS_SHARED_OBJS) $(LIBKIT_LIBS) \
+	    $(call pc_libs,$(GRADER_PKGS)) -o $@
 
 # Like `make grade`, the release builds of the grader and of grade-class
 # run, whatever MODE says. Through make, any failure exits 2; the program's

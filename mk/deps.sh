@@ -17,8 +17,9 @@ set -u
 # gnuplot for plots; Doxygen for the API pages; gdb for deadlock reports;
 # Node.js (for the pinned Marp CLI) and Chromium (to test the slides as a
 # reader's browser shows them), with the fonts the slides and plots use;
-# zip for `make gradescope`, and Debian's Python with PyYAML (unzip too) for
-# mk/test-ci.sh, which checks the CI templates and the Gradescope package.
+# zip for `make gradescope`; and for the kit's own tests (tests/), Debian's
+# Python with pytest, pytest-xdist (both cores at once) and PyYAML (the CI
+# templates), unzip and patch (the fixtures).
 #
 # The grading set comes first: what building and grading need. Not Doxygen,
 # Node.js or Chromium, which only the docs and slides use (and Ubuntu's
@@ -42,7 +43,10 @@ nodejs
 chromium
 zip
 unzip
+patch
 python3
+python3-pytest
+python3-pytest-xdist
 python3-yaml
 "
 

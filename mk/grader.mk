@@ -1,7 +1,10 @@
 # How the grader (grader/) and its unit tests are built; included by the top
-# Makefile.
+# Makefile. The grader's sources are its top folder (the command line and
+# the pipeline) and one folder per stage; grader/README.md maps them.
 
-GRADER_SRCS := $(wildcard $(KIT_ROOT)/grader/*.c)
+GRADER_STAGES := base spec prepare run hang kinds report
+GRADER_SRCS := $(wildcard $(KIT_ROOT)/grader/*.c) \
+	$(foreach s,$(GRADER_STAGES),$(wildcard $(KIT_ROOT)/grader/$(s)/*.c))
 GRADER_DIR = $(BUILD)/$(MODE)/grader
 GRADER_OBJS = $(patsubst $(KIT_ROOT)/grader/%.c,$(GRADER_DIR)/%.o,$(GRADER_SRCS))
 GRADER_LIB_OBJS = $(filter-out $(GRADER_DIR)/main.o,$(GRADER_OBJS))
@@ -9,20 +12,13 @@ GRADER = $(GRADER_DIR)/grader
 GRADER_PKGS := inih jansson
 KIT_REQUIRES += pc:inih pc:jansson cmd:gnuplot cmd:gdb cmd:nm
 
-GRADER_TEST_SRCS := $(filter-out %/verdicts.c,$(wildcard $(KIT_ROOT)/grader/tests/*.c))
+GRADER_TEST_SRCS := $(wildcard $(KIT_ROOT)/grader/tests/*.c)
 GRADER_TEST_OBJS = $(patsubst $(KIT_ROOT)/grader/tests/%.c,$(GRADER_DIR)/tests/%.o,$(GRADER_TEST_SRCS))
 GRADER_TEST_BIN = $(GRADER_DIR)/tests/check_grader
 
-# Compares a results.json with a fixture's expected verdicts.
-VERDICTS = $(GRADER_DIR)/tests/verdicts
-
 .PHONY: grader grader-tests run-grader-tests
-grader: $(GRADER) $(VERDICTS)
+grader: $(GRADER)
 grader-tests: $(GRADER_TEST_BIN)
-
-$(VERDICTS): $(GRADER_DIR)/tests/verdicts.o
-	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$(abspath $@))"
-	$(Q)$(CC) $(KIT_LDFLAGS) $< $(call pc_libs,jansson) -o $@
 
 $(GRADER_DIR)/%.o: $(KIT_ROOT)/grader/%.c | kit-deps
 	@mkdir -p $(@D)

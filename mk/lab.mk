@@ -1,18 +1,28 @@
 # The rules every lab shares; a lab's Makefile sets LAB_PROGRAMS (the kit's
-# programs in the lab folder, each a main) and includes this file.
+# programs of the lab, each a main in kit/) and includes this file.
 #
 #   make [MODE=release|debug|tsan|asan]   build the programs and the tests
-#   make check                            run the public tests
+#   make check [CASE="test case"]         run the public tests (one TCase)
+#   make PROGRAM [ARGS="..."]             build and run one of the programs
+#   make kit-objects                      only the kit's own objects
 #
-# The files a student edits are the `submit` files of lab.ini; they are taken
-# from SUBMIT_DIR (the lab folder by default; the top Makefile points it at
-# solutions/NN-name to test the reference). Everything else, headers
-# included, comes from the lab folder.
+# A lab folder holds at its top what the student reads and edits: the
+# submit files (exactly the .c files there; lab.ini names them for the
+# grader, which checks the two agree), their headers, and tests/. The kit's
+# own parts are in kit/: lab.ini, the programs, the files they and the tests
+# share (serial references, helpers), and kit/wrap/, link-time wrappers
+# linked into the test program only.
+#
+# The submit files are taken from SUBMIT_DIR (the lab folder by default;
+# the top Makefile points it at solutions/NN-name, the grader at a
+# submission's work folder). The kit's objects go to KIT_OBJS_DIR (OUT by
+# default), which the grader points at the kit's own build, built once.
 
 KIT_ROOT := $(abspath $(KIT_ROOT))
 LAB_DIR ?= $(CURDIR)
 LAB_DIR := $(abspath $(LAB_DIR))
 LAB := $(notdir $(LAB_DIR))
+LAB_KIT := $(LAB_DIR)/kit
 SUBMIT_DIR ?= $(LAB_DIR)
 SUBMIT_DIR := $(abspath $(SUBMIT_DIR))
 
@@ -20,53 +30,65 @@ include $(KIT_ROOT)/mk/config.mk
 
 OUT ?= $(BUILD)/$(MODE)/labs/$(LAB)
 OUT := $(abspath $(OUT))
+KIT_OBJS_DIR ?= $(OUT)
+KIT_OBJS_DIR := $(abspath $(KIT_OBJS_DIR))
 
-# lab.ini is the one place that names the submit files: "submit = a.c b.c".
-LAB_SUBMIT := $(shell sed -n 's/^submit[ \t]*=[ \t]*\([^;]*\).*/\1/p' $(LAB_DIR)/lab.ini)
+LAB_SUBMIT := $(notdir $(wildcard $(LAB_DIR)/*.c))
 ifeq ($(strip $(LAB_SUBMIT)),)
-$(error $(LAB_DIR)/lab.ini names no submit files)
+$(error $(LAB_DIR) holds no .c file at its top: no submit file)
 endif
 
 LAB_REQUIRES ?=
 LAB_PKGS ?=
 KIT_REQUIRES += $(LAB_REQUIRES)
 
-LAB_SRCS := $(notdir $(wildcard $(LAB_DIR)/*.c))
-LAB_SHARED := $(filter-out $(LAB_SUBMIT) $(addsuffix .c,$(LAB_PROGRAMS)),$(LAB_SRCS))
+KIT_SRCS := $(notdir $(wildcard $(LAB_KIT)/*.c))
+KIT_SHARED := $(filter-out $(addsuffix .c,$(LAB_PROGRAMS)),$(KIT_SRCS))
+WRAP_SRCS := $(notdir $(wildcard $(LAB_KIT)/wrap/*.c))
 TEST_SRCS := $(notdir $(wildcard $(LAB_DIR)/tests/*.c))
 TEST_BIN := $(OUT)/$(basename $(firstword $(filter check_%,$(TEST_SRCS))))
 
 SUBMIT_OBJS := $(addprefix $(OUT)/submit/,$(LAB_SUBMIT:.c=.o))
-SHARED_OBJS := $(addprefix $(OUT)/,$(LAB_SHARED:.c=.o))
-TEST_OBJS := $(addprefix $(OUT)/tests/,$(TEST_SRCS:.c=.o))
+SHARED_OBJS := $(addprefix $(KIT_OBJS_DIR)/kit/,$(KIT_SHARED:.c=.o))
+PROGRAM_OBJS := $(addprefix $(KIT_OBJS_DIR)/kit/,$(addsuffix .o,$(LAB_PROGRAMS)))
+WRAP_OBJS := $(addprefix $(KIT_OBJS_DIR)/kit/wrap/,$(WRAP_SRCS:.c=.o))
+TEST_OBJS := $(addprefix $(KIT_OBJS_DIR)/tests/,$(TEST_SRCS:.c=.o))
 PROGRAMS := $(addprefix $(OUT)/,$(LAB_PROGRAMS))
 
-LAB_CFLAGS = $(KIT_CFLAGS) -I$(LAB_DIR) $(call pc_cflags,hwloc $(LAB_PKGS))
+LAB_CFLAGS = $(KIT_CFLAGS) -I$(LAB_DIR) -I$(LAB_KIT) \
+	$(call pc_cflags,hwloc $(LAB_PKGS))
 LAB_LIBS = $(LIBKIT_LIBS) $(if $(LAB_PKGS),$(call pc_libs,$(LAB_PKGS)))
 
-.PHONY: all check clean
+.PHONY: all check clean kit-objects $(LAB_PROGRAMS)
 all: $(PROGRAMS) $(TEST_BIN)
+kit-objects: $(SHARED_OBJS) $(PROGRAM_OBJS) $(WRAP_OBJS) $(TEST_OBJS)
 
+# The student's files: the one thing compiled per submission.
 $(OUT)/submit/%.o: $(SUBMIT_DIR)/%.c | kit-deps
 	@mkdir -p $(@D)
 	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
 	$(Q)$(CC) $(LAB_CFLAGS) -c $< -o $@
 
-$(OUT)/tests/%.o: $(LAB_DIR)/tests/%.c | kit-deps
+$(KIT_OBJS_DIR)/tests/%.o: $(LAB_DIR)/tests/%.c | kit-deps
 	@mkdir -p $(@D)
 	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
-	$(Q)$(CC) $(LAB_CFLAGS) $(call pc_cflags,check) -c $< -o $@
+	$(Q)$(CC) $(LAB_CFLAGS) -I$(LAB_KIT)/wrap $(call pc_cflags,check) -c $< -o $@
 
-$(OUT)/%.o: $(LAB_DIR)/%.c | kit-deps
+$(KIT_OBJS_DIR)/kit/wrap/%.o: $(LAB_KIT)/wrap/%.c | kit-deps
+	@mkdir -p $(@D)
+	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
+	$(Q)$(CC) $(LAB_CFLAGS) -I$(LAB_KIT)/wrap -c $< -o $@
+
+$(KIT_OBJS_DIR)/kit/%.o: $(LAB_KIT)/%.c | kit-deps
 	@mkdir -p $(@D)
 	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
 	$(Q)$(CC) $(LAB_CFLAGS) -c $< -o $@
 
-$(PROGRAMS): $(OUT)/%: $(OUT)/%.o $(SUBMIT_OBJS) $(SHARED_OBJS) $(LIBKIT)
+$(PROGRAMS): $(OUT)/%: $(KIT_OBJS_DIR)/kit/%.o $(SUBMIT_OBJS) $(SHARED_OBJS) $(LIBKIT)
 	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$@)"
 	$(Q)$(CC) $(KIT_LDFLAGS) $(filter %.o,$^) $(LAB_LIBS) -o $@
 
-$(TEST_BIN): $(TEST_OBJS) $(SUBMIT_OBJS) $(SHARED_OBJS) $(LIBKIT)
+$(TEST_BIN): $(TEST_OBJS) $(WRAP_OBJS) $(SUBMIT_OBJS) $(SHARED_OBJS) $(LIBKIT)
 	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$@)"
 	$(Q)$(CC) $(KIT_LDFLAGS) $(filter %.o,$^) $(LAB_LIBS) $(call pc_libs,check) -o $@
 
@@ -75,12 +97,17 @@ $(TEST_BIN): $(TEST_OBJS) $(SUBMIT_OBJS) $(SHARED_OBJS) $(LIBKIT)
 CHECK_TIMEOUT ?= 10
 check: $(TEST_BIN)
 	@echo "  TEST    $(LAB) (files from $(patsubst $(abspath $(KIT_ROOT))/%,%,$(SUBMIT_DIR)))"
-	$(Q)CK_DEFAULT_TIMEOUT=$(CHECK_TIMEOUT) $(TEST_BIN)
+	$(Q)CK_DEFAULT_TIMEOUT=$(CHECK_TIMEOUT) $(if $(CASE),CK_RUN_CASE="$(CASE)") $(TEST_BIN)
+
+# `make bench ARGS="-t 4"`: a program of the lab, built with your files and
+# run; no build/... path to type.
+$(LAB_PROGRAMS): %: $(OUT)/%
+	$(Q)$(OUT)/$@ $(ARGS)
 
 clean:
 	rm -rf $(OUT)
 
 include $(KIT_ROOT)/mk/libkit.mk
 
--include $(SUBMIT_OBJS:.o=.d) $(SHARED_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
-	$(PROGRAMS:=.d)
+-include $(SUBMIT_OBJS:.o=.d) $(SHARED_OBJS:.o=.d) $(PROGRAM_OBJS:.o=.d) \
+	$(WRAP_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

@@ -5,6 +5,9 @@
 #ifndef GRADE_CLASS_H
 #define GRADE_CLASS_H
 
+#include "base/files.h"
+#include "spec/catalogue.h"
+
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,9 +37,8 @@ struct class_options {
 struct roster {
     char **students;
     size_t nstudents;
-    char **labs; /* every lab of the kit, sorted */
-    size_t nlabs;
-    char **graded; /* the labs of this run: all, or the one of --lab */
+    struct catalogue labs; /* every lab of the kit, sorted */
+    char **graded;         /* the labs of this run: all, or the one of --lab */
     size_t ngraded;
 };
 
@@ -83,18 +85,6 @@ int roster_load(struct roster *r, const struct class_options *o, char *err,
 void roster_free(struct roster *r);
 char *roster_submission_for(const struct class_options *o, const char *student,
                             const char *lab);
-char **kit_labs(const char *kit, size_t *count);
-const char *find_lab(char *const *labs, size_t nlabs, const char *wanted);
-
-/* files.c */
-bool is_dir(const char *path);
-int make_dirs(const char *path, mode_t mode);
-char *path_join(const char *a, const char *b, const char *c);
-int write_file_atomic(const char *path, const char *data, size_t len);
-char *read_small_file(const char *path, size_t max);
-bool path_inside(const char *path, const char *dir);
-void cut_printf(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* outcome.c */
 int outcome_read(const char *path, struct outcome *out, char *err,
@@ -120,7 +110,6 @@ bool grader_takes_isolation(const char *grader);
 int gradebook_write(const struct class_options *o, const struct roster *r,
                     const struct job *jobs, size_t njobs, size_t *not_graded,
                     size_t *ncolumns);
-void format_points(double x, char *buf, size_t len);
 
 /* progress.c */
 struct progress {

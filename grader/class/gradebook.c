@@ -1,6 +1,8 @@
 /* grade-class: the gradebook, OUT/gradebook.csv, rebuilt on every run from
  * every results.json under OUT: a row per student, a column per test (in
  * the order of the results, lab after lab), then total, max and status. */
+#include "base/format.h"
+#include "base/text.h"
 #include "class.h"
 
 #include <errno.h>
@@ -8,80 +10,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A growing string; `failed` remembers an allocation that did not work, so
- * the many appends need one check at the end. */
-struct buf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap > 0 ? b->cap : 4096;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *grown = realloc(b->s, cap);
-        if (grown == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->s = grown;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
 /* One CSV field after RFC 4180: quoted when it holds a comma, a quote or a
  * line break (folder names and reasons can), quotes doubled. */
 static void
-buf_field(struct buf *b, const char *s, bool first)
+csv_field(struct text *b, const char *s, bool first)
 {
     if (!first)
-        buf_add(b, ",", 1);
+        text_addc(b, ',');
     if (strpbrk(s, ",\"\r\n") == NULL) {
-        buf_str(b, s);
+        text_add(b, s);
         return;
     }
-    buf_add(b, "\"", 1);
+    text_addc(b, '"');
     for (const char *p = s; *p != '\0'; p++) {
         if (*p == '"')
-            buf_add(b, "\"", 1);
-        buf_add(b, p, 1);
+            text_addc(b, '"');
+        text_addc(b, *p);
     }
-    buf_add(b, "\"", 1);
+    text_addc(b, '"');
 }
 
 /* Points as a spreadsheet reads them: 12.5, 20, 7.333 (three decimals at
  * most, which is finer than any lab.ini's points). */
-void
-format_points(double x, char *buf, size_t len)
+static void
+sheet_points(double x, char *buf, size_t len)
 {
-    char *p;
-
-    snprintf(buf, len, "%.3f", x);
-    p = strchr(buf, '.');
-    if (p != NULL) {
-        char *end = buf + strlen(buf) - 1;
-        while (end > p && *end == '0')
-            *end-- = '\0';
-        if (end == p)
-            *end = '\0';
-    }
-    if (strcmp(buf, "-0") == 0)
-        snprintf(buf, len, "0");
+    format_number(x, 3, buf, len);
 }
 
 /* What the gradebook knows of one student's lab. */
@@ -178,15 +132,15 @@ cell_load(struct cell *cell, const struct class_options *o,
 }
 
 static void
-write_row(struct buf *b, const char *student, struct cell *cells, size_t nlabs,
+write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
           struct columns *cols, bool *graded)
 {
     double total = 0, max = 0;
     bool any = false;
     char num[64];
-    struct buf status = {0};
+    struct text status = TEXT_INIT;
 
-    buf_field(b, student, true);
+    csv_field(b, student, true);
     for (size_t l = 0; l < nlabs; l++) {
         for (size_t c = 0; c < cols[l].n; c++) {
             const char *cell = "";
@@ -194,12 +148,12 @@ write_row(struct buf *b, const char *student, struct cell *cells, size_t nlabs,
                  cells[l].has_results && t < cells[l].outcome.ntests; t++) {
                 const struct outcome_test *test = &cells[l].outcome.tests[t];
                 if (test->column && strcmp(test->name, cols[l].names[c]) == 0) {
-                    format_points(test->score, num, sizeof(num));
+                    sheet_points(test->score, num, sizeof(num));
                     cell = num;
                     break;
                 }
             }
-            buf_field(b, cell, false);
+            csv_field(b, cell, false);
         }
         if (cells[l].has_results) {
             total += cells[l].outcome.score;
@@ -207,21 +161,21 @@ write_row(struct buf *b, const char *student, struct cell *cells, size_t nlabs,
             any = true;
         }
         if (cells[l].reason[0] != '\0') {
-            buf_str(&status, status.len == 0 ? "could not grade: " : "; ");
-            buf_str(&status, cells[l].reason);
+            text_add(&status, status.len == 0 ? "could not grade: " : "; ");
+            text_add(&status, cells[l].reason);
         }
     }
-    format_points(total, num, sizeof(num));
-    buf_field(b, any ? num : "", false);
-    format_points(max, num, sizeof(num));
-    buf_field(b, any ? num : "", false);
+    sheet_points(total, num, sizeof(num));
+    csv_field(b, any ? num : "", false);
+    sheet_points(max, num, sizeof(num));
+    csv_field(b, any ? num : "", false);
     *graded = status.len == 0 && !status.failed;
-    buf_field(b,
+    csv_field(b,
               status.failed ? "could not grade: out of memory"
-                            : (status.len == 0 ? "graded" : status.s),
+                            : (status.len == 0 ? "graded" : text_str(&status)),
               false);
-    buf_add(b, "\n", 1);
-    free(status.s);
+    text_addc(b, '\n');
+    text_free(&status);
 }
 
 /* Writes OUT/gradebook.csv; counts the rows whose status is not "graded"
@@ -231,10 +185,10 @@ gradebook_write(const struct class_options *o, const struct roster *r,
                 const struct job *jobs, size_t njobs, size_t *not_graded,
                 size_t *ncolumns)
 {
-    size_t ncells = r->nstudents * r->nlabs;
+    size_t ncells = r->nstudents * r->labs.nlabs;
     struct cell *cells = calloc(ncells + 1, sizeof(*cells));
-    struct columns *cols = calloc(r->nlabs + 1, sizeof(*cols));
-    struct buf b = {0};
+    struct columns *cols = calloc(r->labs.nlabs + 1, sizeof(*cols));
+    struct text b = TEXT_INIT;
     char *path = path_join(o->out, "gradebook.csv", NULL);
     int rc = -1;
 
@@ -245,42 +199,43 @@ gradebook_write(const struct class_options *o, const struct roster *r,
         goto out;
     }
     for (size_t s = 0; s < r->nstudents; s++)
-        for (size_t l = 0; l < r->nlabs; l++) {
-            struct cell *cell = &cells[s * r->nlabs + l];
-            cell_load(cell, o, job_for(jobs, njobs, r->students[s], r->labs[l]),
-                      r->students[s], r->labs[l]);
+        for (size_t l = 0; l < r->labs.nlabs; l++) {
+            struct cell *cell = &cells[s * r->labs.nlabs + l];
+            cell_load(cell, o,
+                      job_for(jobs, njobs, r->students[s], r->labs.labs[l]),
+                      r->students[s], r->labs.labs[l]);
             if (cell->has_results && columns_merge(&cols[l], &cell->outcome))
                 b.failed = true;
         }
 
-    buf_field(&b, "student", true);
-    for (size_t l = 0; l < r->nlabs; l++) {
+    csv_field(&b, "student", true);
+    for (size_t l = 0; l < r->labs.nlabs; l++) {
         for (size_t c = 0; c < cols[l].n; c++)
-            buf_field(&b, cols[l].names[c], false);
+            csv_field(&b, cols[l].names[c], false);
         *ncolumns += cols[l].n;
     }
-    buf_str(&b, ",total,max,status\n");
+    text_add(&b, ",total,max,status\n");
     for (size_t s = 0; s < r->nstudents; s++) {
         bool graded;
-        write_row(&b, r->students[s], &cells[s * r->nlabs], r->nlabs, cols,
-                  &graded);
+        write_row(&b, r->students[s], &cells[s * r->labs.nlabs], r->labs.nlabs,
+                  cols, &graded);
         if (!graded)
             (*not_graded)++;
     }
     if (b.failed)
         fprintf(stderr, "grade-class: gradebook: out of memory\n");
-    else if (write_file_atomic(path, b.s, b.len) != 0)
+    else if (write_file_atomic(path, text_str(&b), b.len) != 0)
         fprintf(stderr, "grade-class: %s: %s\n", path, strerror(errno));
     else
         rc = 0;
 out:
     for (size_t i = 0; cells != NULL && i < ncells; i++)
         outcome_free(&cells[i].outcome);
-    for (size_t l = 0; cols != NULL && l < r->nlabs; l++)
+    for (size_t l = 0; cols != NULL && l < r->labs.nlabs; l++)
         free(cols[l].names);
     free(cells);
     free(cols);
-    free(b.s);
+    text_free(&b);
     free(path);
     return rc;
 }

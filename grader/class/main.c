@@ -4,9 +4,9 @@
  * --help` says how to call it. Exit status: 0 every student graded, 1 some
  * could not be, 2 bad usage. */
 #define _GNU_SOURCE /* getopt_long */
+#include "base/machine.h"
 #include "class.h"
 #include "kit_time.h"
-#include "kit_topology.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -234,22 +234,6 @@ lock_out(const char *out)
     return fd;
 }
 
-static void
-machine(int *usable_cpus, char *model, size_t len)
-{
-    struct kit_topology topo;
-    char err[128];
-
-    if (kit_topology_probe(&topo, err, sizeof(err)) != 0) {
-        fprintf(stderr, "grade-class: %s; running one grader at a time\n", err);
-        *usable_cpus = 1;
-        snprintf(model, len, "unknown CPU");
-        return;
-    }
-    *usable_cpus = topo.usable_cpus;
-    snprintf(model, len, "%s", topo.cpu_model);
-}
-
 static struct job *
 make_jobs(const struct class_options *o, const struct roster *r, size_t *n)
 {
@@ -293,7 +277,8 @@ main(int argc, char **argv)
     size_t njobs, skipped = 0, graded = 0, failed = 0, ran = 0;
     size_t not_started = 0;
     size_t not_graded = 0, ncolumns = 0;
-    char err[1024], model[128], took[32];
+    char err[1024], took[32];
+    struct machine_info machine;
     int usable, lock, status = 0;
     bool interrupted = false;
     int64_t start = kit_now_ns();
@@ -327,7 +312,8 @@ main(int argc, char **argv)
         roster_free(&r);
         return 2;
     }
-    machine(&usable, model, sizeof(model));
+    machine_probe(&machine);
+    usable = machine.usable_cpus;
     if (o.jobs == 0)
         o.jobs = o.isolate ? usable : 1;
     if (!o.isolate)
@@ -401,7 +387,8 @@ main(int argc, char **argv)
            skipped, failed, seconds, took);
     if (ran > 0 && seconds > 0)
         printf(", %.1f submissions per minute", (double)ran * 60 / seconds);
-    printf(" (%d worker%s, %s)\n", o.jobs, o.jobs == 1 ? "" : "s", model);
+    printf(" (%d worker%s, %s)\n", o.jobs, o.jobs == 1 ? "" : "s",
+           machine.cpu_model);
     if (interrupted)
         printf("interrupted, %zu not started: run the same command again to "
                "grade the rest\n",

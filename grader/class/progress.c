@@ -2,6 +2,7 @@
  * log (CI, a file), one line per finished student-lab. Time left is the
  * mean wall time of the graders finished so far, times those left, over
  * the workers that will share them. */
+#include "base/format.h"
 #include "class.h"
 #include "kit_time.h"
 

@@ -1,6 +1,8 @@
 /* Unit tests of lab.ini reading: every key, and every mistake refused with
  * the file and line. */
-#include "labini.h"
+#include "kinds/kinds.h"
+#include "spec/catalogue.h"
+#include "spec/labini.h"
 #include "suites.h"
 
 #include <stdio.h>
@@ -28,6 +30,21 @@ static void
 remove_ini(void)
 {
     unlink(path);
+}
+
+/* lab.ini as grading reads it: the file, then each test's kind. */
+static int
+read_bound(struct lab_spec *c, char *err, size_t errlen)
+{
+    char why[400];
+
+    if (labini_read(path, c, err, errlen) != 0)
+        return -1;
+    if (kinds_bind(c, why, sizeof(why)) == 0)
+        return 0;
+    snprintf(err, errlen, "%s: %s", path, why);
+    labini_free(c);
+    return -1;
 }
 
 static const char *good = "; a comment\n"
@@ -73,31 +90,34 @@ static const char *good = "; a comment\n"
 
 START_TEST(reads_every_key)
 {
-    struct lab_config c;
+    struct lab_spec c;
     char err[512] = "";
 
     write_ini(good);
-    ck_assert_msg(labini_read(path, &c, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_msg(read_bound(&c, err, sizeof(err)) == 0, "%s", err);
     ck_assert_str_eq(c.title, "Threads: divide and conquer");
     ck_assert_int_eq(c.nsubmit, 2);
     ck_assert_str_eq(c.submit[0], "parallel.c");
     ck_assert_str_eq(c.submit[1], "helper.c");
     ck_assert_int_eq(c.ntests, 5);
-    ck_assert_int_eq(c.tests[3].kind, KIND_BUSYWAIT);
+    ck_assert_ptr_eq(c.tests[3].kind, kinds_find("busywait"));
     ck_assert_str_eq(c.tests[3].program, "waiter");
     ck_assert_str_eq(c.tests[3].args, "-t 4 -n 8");
     ck_assert_double_eq_tol(c.tests[3].max_cores, 0.25, 1e-12);
-    ck_assert_int_eq(c.tests[4].kind, KIND_LEFTOVERS);
+    ck_assert_ptr_eq(c.tests[4].kind, kinds_find("leftovers"));
     ck_assert_str_eq(c.tests[4].tcase, "pool");
     ck_assert_str_eq(c.tests[0].name, "results");
-    ck_assert_int_eq(c.tests[0].kind, KIND_CHECK);
+    ck_assert_ptr_eq(c.tests[0].kind, kinds_find("check"));
+    ck_assert_str_eq(c.tests[0].kind->flavour, "release");
     ck_assert_str_eq(c.tests[0].tcase, "integrate");
     ck_assert_double_eq(c.tests[0].points, 40);
     ck_assert_double_eq(c.tests[0].timeout, 30);
-    ck_assert_int_eq(c.tests[1].kind, KIND_TSAN);
+    ck_assert_ptr_eq(c.tests[1].kind, kinds_find("tsan"));
+    ck_assert_str_eq(c.tests[1].kind->flavour, "tsan");
     ck_assert_ptr_null(c.tests[1].tcase);
-    const struct lab_test *s = &c.tests[2];
-    ck_assert_int_eq(s->kind, KIND_SPEEDUP);
+    const struct test_spec *s = &c.tests[2];
+    ck_assert_ptr_eq(s->kind, kinds_find("speedup"));
+    ck_assert(s->kind->alone);
     ck_assert_str_eq(s->bench, "bench");
     ck_assert_str_eq(s->kernel, "dot");
     ck_assert_int_eq(s->calibration, KIT_CALIBRATION_MEMORY);
@@ -116,20 +136,41 @@ END_TEST
 
 START_TEST(kit_labs_are_valid)
 {
-    /* The lab.ini files of the kit itself must read cleanly. */
-    static const char *const labs[] = {"01-cores", "02-threads", "03-locks",
-                                       "04-processes"};
-    char file[256], err[512];
-    struct lab_config c;
+    /* The lab.ini files of the kit itself must read cleanly, kinds and
+     * all, and each lab folder's top must hold exactly its submit files. */
+    struct catalogue cat;
+    char err[1024];
+    struct lab_spec c;
 
-    for (size_t i = 0; i < sizeof(labs) / sizeof(labs[0]); i++) {
-        snprintf(file, sizeof(file), "%s/labs/%s/lab.ini", KIT_ROOT, labs[i]);
-        if (access(file, R_OK) != 0)
-            continue;
-        ck_assert_msg(labini_read(file, &c, err, sizeof(err)) == 0, "%s", err);
+    ck_assert_msg(catalogue_open(&cat, KIT_ROOT, err, sizeof(err)) == 0, "%s",
+                  err);
+    ck_assert_uint_ge(cat.nlabs, 4);
+    for (size_t i = 0; i < cat.nlabs; i++) {
+        ck_assert_msg(kinds_read_lab(&cat, cat.labs[i], &c, err, sizeof(err)) ==
+                          0,
+                      "%s", err);
         ck_assert_int_gt(c.ntests, 0);
         labini_free(&c);
     }
+    catalogue_close(&cat);
+}
+END_TEST
+
+START_TEST(lab_names_found_by_number)
+{
+    struct catalogue cat;
+    char err[1024];
+
+    ck_assert(catalogue_open(&cat, KIT_ROOT, err, sizeof(err)) == 0);
+    ck_assert_str_eq(catalogue_find(&cat, "2", err, sizeof(err)), "02-threads");
+    ck_assert_str_eq(catalogue_find(&cat, "02", err, sizeof(err)),
+                     "02-threads");
+    ck_assert_str_eq(catalogue_find(&cat, "02-threads", err, sizeof(err)),
+                     "02-threads");
+    ck_assert_ptr_null(catalogue_find(&cat, "99", err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "no lab '99'; the labs are: 01-cores"));
+    ck_assert_ptr_null(catalogue_find(&cat, "threads", err, sizeof(err)));
+    catalogue_close(&cat);
 }
 END_TEST
 
@@ -139,13 +180,14 @@ static const struct {
     const char *says;
 } bad[] = {
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"t\"]\nkind = chek\npoints = 1\n",
-     ":5: unknown kind 'chek'"},
+     "unknown kind 'chek' (check, tsan, asan, leftovers, speedup, busywait)"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"t\"]\nkind = check\npoints = "
      "lots\n",
      ":6: points = lots"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"t\"]\nkind = check\n",
      "has no points"},
-    {"[lab]\ntitle = x\nsubmit = ../grader/main.c\n", "plain file name"},
+    {"[lab]\ntitle = x\nsubmit = ../grader/main.c\n", "plain name of a .c"},
+    {"[lab]\ntitle = x\nsubmit = notes.txt\n", "plain name of a .c"},
     {"[lab]\ntitle = x\nsubmit = a.c\ncolour = red\n",
      ":4: unknown key 'colour'"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[tset \"t\"]\nkind = check\n",
@@ -153,7 +195,16 @@ static const struct {
     {"[lab]\ntitle = x\nsubmit = a.c\n", "no [test"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nkind = speedup\npoints = "
      "1\n",
-     "needs bench, kernel, threads and size"},
+     "speedup test \"s\" needs bench"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nkind = speedup\npoints = "
+     "1\nbench = b\nkernel = k\nthreads = 2\nsize = 1\ntcase = t\n",
+     "tcase means nothing to a speedup test"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"c\"]\nkind = check\npoints = "
+     "1\nmax_cores = 1\n",
+     "max_cores means nothing to a check test"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"c\"]\nkind = check\npoints = "
+     "1\npoints = 2\n",
+     ":7: points given twice"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nthreads = 2,zero\n",
      "threads = 2,zero"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nrounds = 9-4\n",
@@ -166,18 +217,18 @@ static const struct {
      "name is cut after"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"w\"]\nkind = busywait\npoints = "
      "1\n",
-     "needs program and max_cores"},
+     "busywait test \"w\" needs program"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"w\"]\nprogram = /bin/true\n",
      "program = /bin/true"},
 };
 
 START_TEST(mistakes_refused_with_line)
 {
-    struct lab_config c;
+    struct lab_spec c;
     char err[512] = "";
 
     write_ini(bad[_i].text);
-    ck_assert_int_eq(labini_read(path, &c, err, sizeof(err)), -1);
+    ck_assert_int_eq(read_bound(&c, err, sizeof(err)), -1);
     ck_assert_msg(strstr(err, bad[_i].says) != NULL,
                   "case %d: message '%s' should contain '%s'", _i, err,
                   bad[_i].says);
@@ -187,7 +238,7 @@ END_TEST
 
 START_TEST(missing_file_refused)
 {
-    struct lab_config c;
+    struct lab_spec c;
     char err[512] = "";
 
     ck_assert_int_eq(labini_read("/nonexistent/lab.ini", &c, err, sizeof(err)),
@@ -205,6 +256,7 @@ labini_suite(void)
     tcase_add_checked_fixture(tc, NULL, remove_ini);
     tcase_add_test(tc, reads_every_key);
     tcase_add_test(tc, kit_labs_are_valid);
+    tcase_add_test(tc, lab_names_found_by_number);
     tcase_add_loop_test(tc, mistakes_refused_with_line, 0,
                         (int)(sizeof(bad) / sizeof(bad[0])));
     tcase_add_test(tc, missing_file_refused);

@@ -4,8 +4,11 @@
  * text searched, the plot's PNG looked at. */
 #include "suites.h"
 
-#include "report.h"
-#include "text.h"
+#include "base/escape.h"
+#include "base/files.h"
+#include "base/format.h"
+#include "base/text.h"
+#include "report/report.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -561,7 +564,7 @@ START_TEST(summary_has_tables_and_safe_fences)
      * nothing longer appears anywhere. */
     ck_assert_ptr_nonnull(strstr(md, "\n``````text\nexpected <2> & got"));
     ck_assert_ptr_nonnull(strstr(md, "^[[31mred^[[0m"));
-    ck_assert_uint_eq(text_longest_run(md, '`'), 6);
+    ck_assert_uint_eq(format_longest_run(md, '`'), 6);
     ck_assert_ptr_nonnull(strstr(md, "<summary>01-cores: counts under a "
                                      "restricted mask \u2014 failed, "
                                      "0/30</summary>"));
@@ -802,21 +805,21 @@ START_TEST(text_helpers)
     char buf[32], *slug;
     unsigned long cp;
 
-    text_points(40, buf, sizeof(buf));
+    format_points(40, buf, sizeof(buf));
     ck_assert_str_eq(buf, "40");
-    text_points(24.5, buf, sizeof(buf));
+    format_points(24.5, buf, sizeof(buf));
     ck_assert_str_eq(buf, "24.5");
-    text_points(100.0 / 3, buf, sizeof(buf));
+    format_points(100.0 / 3, buf, sizeof(buf));
     ck_assert_str_eq(buf, "33.33");
-    text_points(-0.0001, buf, sizeof(buf));
+    format_points(-0.0001, buf, sizeof(buf));
     ck_assert_str_eq(buf, "0");
-    slug = text_slug("Speedup (4 threads)!");
+    slug = format_slug("Speedup (4 threads)!");
     ck_assert_str_eq(slug, "speedup-4-threads");
     free(slug);
-    slug = text_slug("??");
+    slug = format_slug("??");
     ck_assert_str_eq(slug, "test");
     free(slug);
-    slug = text_slug(NULL);
+    slug = format_slug(NULL);
     ck_assert_str_eq(slug, "test");
     free(slug);
     ck_assert_uint_eq(text_utf8_next((const unsigned char *)"\xc3\xa9", 2, &cp),

@@ -2,8 +2,9 @@
  * small misbehaving programs from grader/tests/programs/, compiled with cc
  * into a temporary folder when the suite starts. */
 #define _GNU_SOURCE
-#include "hang.h"
-#include "run.h"
+#include "hang/hang.h"
+#include "run/procstat.h"
+#include "run/runner.h"
 #include "suites.h"
 
 #include <dirent.h>
@@ -108,7 +109,7 @@ leftovers(void)
     ck_assert_ptr_nonnull(dir);
     while ((e = readdir(dir)) != NULL) {
         char path[300], exe[PATH_MAX];
-        struct hang_stat st;
+        struct proc_stat st;
         ssize_t n;
 
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
@@ -118,7 +119,7 @@ leftovers(void)
         exe[n > 0 ? n : 0] = '\0';
         snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
         if (strncmp(exe, bin_dir, strlen(bin_dir)) == 0 ||
-            (hang_read_stat(AT_FDCWD, path, &st) == 0 && st.ppid == getpid())) {
+            (proc_read_stat(AT_FDCWD, path, &st) == 0 && st.ppid == getpid())) {
             fprintf(stderr, "left behind: process %s (%s)\n", e->d_name, exe);
             found++;
         }
@@ -368,13 +369,12 @@ run_deadlock(const char *gdb, struct run_result *r)
 {
     char *argv[] = {deadlock, NULL};
     char *student[] = {"deadlock.c", NULL};
+    struct hang_options hang = {.student_files = student, .gdb = gdb};
     struct run_request req = {
         .argv = argv,
         .cwd = bin_dir,
         .limits = {.wall_seconds = 1, .processes = 16},
-        .diagnose_hang = true,
-        .student_files = student,
-        .gdb = gdb,
+        .hang = {.diagnose = hang_hook, .ctx = &hang},
     };
 
     ck_assert_msg(built, "the test programs did not build: %s", build_error);
@@ -442,12 +442,12 @@ START_TEST(busy_program_is_reported_running)
 {
     char *argv[] = {misbehave, "spin", NULL};
     char *student[] = {"misbehave.c", NULL};
+    struct hang_options hang = {.student_files = student};
     struct run_request req = {
         .argv = argv,
         .cwd = bin_dir,
         .limits = {.wall_seconds = 0.5},
-        .diagnose_hang = true,
-        .student_files = student,
+        .hang = {.diagnose = hang_hook, .ctx = &hang},
     };
     struct run_result r;
     const char *rep;
@@ -501,14 +501,14 @@ END_TEST
 
 START_TEST(stat_of_this_process_is_read)
 {
-    struct hang_stat st;
+    struct proc_stat st;
 
-    ck_assert_int_eq(hang_read_stat(AT_FDCWD, "/proc/self/stat", &st), 0);
+    ck_assert_int_eq(proc_read_stat(AT_FDCWD, "/proc/self/stat", &st), 0);
     ck_assert_int_eq(st.pid, getpid());
     ck_assert_int_eq(st.ppid, getppid());
     ck_assert_int_eq(st.state, 'R');
     ck_assert_int_gt(st.start, 0);
-    ck_assert_int_eq(hang_read_stat(AT_FDCWD, "/proc/0/stat", &st), -1);
+    ck_assert_int_eq(proc_read_stat(AT_FDCWD, "/proc/0/stat", &st), -1);
 }
 END_TEST
 

@@ -2,10 +2,10 @@
  * user, no network, the kit read-only), the machine lock between graders,
  * and the refusal of constructor sections. */
 #define _GNU_SOURCE
-#include "init_sections.h"
-#include "machine_lock.h"
-#include "run.h"
-#include "sandbox.h"
+#include "prepare/sections.h"
+#include "run/machine_lock.h"
+#include "run/runner.h"
+#include "run/sandbox.h"
 #include "suites.h"
 
 #include <stdio.h>
@@ -25,14 +25,12 @@ sandboxed_sh(const struct sandbox *s, const char *script)
         .argv = argv,
         .cwd = "/tmp",
         .limits = {.wall_seconds = 10},
-        .sandboxed = true,
+        .sandbox = s,
     };
     struct run_result r;
     char *out;
 
-    run_use_sandbox(s);
     ck_assert_int_eq(run_program(&req, &r), 0);
-    run_use_sandbox(NULL);
     out = strdup(r.output);
     run_result_free(&r);
     return out;
@@ -101,7 +99,7 @@ unprivileged_walls(void)
         .argv = argv,
         .cwd = "/tmp",
         .limits = {.wall_seconds = 10},
-        .sandboxed = true,
+        .sandbox = NULL, /* set once the sandbox is made */
     };
     struct run_result r;
 
@@ -118,7 +116,7 @@ unprivileged_walls(void)
              "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; "
              "touch %s/sandbox-test 2>/dev/null || echo refused",
              KIT_ROOT);
-    run_use_sandbox(&s);
+    req.sandbox = &s;
     if (run_program(&req, &r) != 0)
         return 1;
     int ok = strcmp(r.output, "lo\nrefused\n") == 0;
@@ -220,7 +218,7 @@ START_TEST(constructor_sections_found)
     FILE *f;
 
     /* This very program has them: the C runtime's and Check's. */
-    ck_assert_int_gt(init_sections_find("/proc/self/exe", found, sizeof(found)),
+    ck_assert_int_gt(sections_find_init("/proc/self/exe", found, sizeof(found)),
                      0);
     ck_assert_msg(strstr(found, ".init_array") != NULL, "%s", found);
     /* Not an ELF object: unreadable, not "none". */
@@ -229,7 +227,7 @@ START_TEST(constructor_sections_found)
     ck_assert_ptr_nonnull(f);
     fputs("int main(void) { return 0; }\n", f);
     fclose(f);
-    ck_assert_int_eq(init_sections_find(path, found, sizeof(found)), -1);
+    ck_assert_int_eq(sections_find_init(path, found, sizeof(found)), -1);
     remove(path);
 }
 END_TEST

@@ -1,7 +1,7 @@
 /* Unit tests of the statistics behind speedup verdicts: medians, spread,
  * the scoring curve, and the noise gate's decisions on synthetic timings. */
-#include "speedup.h"
-#include "stats.h"
+#include "kinds/speedup.h"
+#include "kinds/stats.h"
 #include "suites.h"
 
 #include <string.h>
@@ -101,7 +101,7 @@ END_TEST
 
 START_TEST(thread_counts_capped_at_usable)
 {
-    struct lab_test t = {.threads = {2, 4, 8}, .nthreads = 3};
+    struct test_spec t = {.threads = {2, 4, 8}, .nthreads = 3};
     int out[16];
 
     ck_assert_int_eq(speedup_thread_counts(&t, 1, out, 16), 0);
@@ -113,7 +113,7 @@ START_TEST(thread_counts_capped_at_usable)
     ck_assert_int_eq(out[2], 6);
     ck_assert_int_eq(speedup_thread_counts(&t, 64, out, 16), 3);
     ck_assert_int_eq(out[2], 8);
-    struct lab_test ones = {.threads = {1, 1}, .nthreads = 2};
+    struct test_spec ones = {.threads = {1, 1}, .nthreads = 2};
     ck_assert_int_eq(speedup_thread_counts(&ones, 4, out, 16), 0);
 }
 END_TEST

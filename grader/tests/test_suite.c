@@ -1,7 +1,8 @@
 /* Unit tests of reading Check's TAP log and cutting sanitizer reports down
  * to the student's lines. */
-#include "busywait.h"
-#include "suite.h"
+#include "kinds/busywait.h"
+#include "kinds/sanitizer.h"
+#include "kinds/tap.h"
 #include "suites.h"
 
 #include <stdlib.h>

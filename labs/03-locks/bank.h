@@ -16,8 +16,8 @@
  * state whatever order its transfers run in, and a run on many threads can be
  * checked exactly against a run on one.
  *
- * The header, the structs and the kit's helpers (bank_stamp(),
- * bank_checksum(), bank_random_transfers(), in ledger.c) are kit-owned.
+ * The header, the structs and bank_stamp() (in kit/ledger.c) are
+ * kit-owned: they are the contract your bank.c fulfils.
  */
 #ifndef BANK_H
 #define BANK_H
@@ -115,28 +115,5 @@ void bank_destroy(struct bank *bank);
  * @return the same 64 bits for the same transfer, on every machine
  */
 uint64_t bank_stamp(const struct transfer *t);
-
-/**
- * A checksum of the state of every account of @p bank: it changes when a
- * balance, a transfer count or a ledger does, and not with the order in which
- * a batch of transfers was applied. Kit-owned. Read once no transfer runs.
- *
- * @param bank the bank
- * @return a whole number below 2^53, so that a double holds it exactly
- */
-double bank_checksum(const struct bank *bank);
-
-/**
- * Fill @p out with @p n transfers drawn from @p seed: both accounts uniform
- * among @p naccounts (so some transfers go from an account to itself), the
- * amount uniform from 1 to 1000. Kit-owned.
- *
- * @param out       room for @p n transfers
- * @param n         how many
- * @param naccounts number of accounts, at least 1
- * @param seed      the same seed gives the same transfers on every machine
- */
-void bank_random_transfers(struct transfer *out, long n, int naccounts,
-                           uint64_t seed);
 
 #endif

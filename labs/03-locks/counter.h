@@ -5,8 +5,8 @@
  * Each function starts @p nthreads threads; each thread adds 1 to a count
  * shared by all of them, @p per_thread times; the function joins every
  * thread and returns the count. The right answer is always
- * `per_thread * nthreads`. counter_racy() (kit-owned, in racy.c) adds without
- * any synchronisation and loses updates; the three others are yours, in
+ * `per_thread * nthreads`. The kit's counter_racy() (kit/racy.h) adds
+ * without any synchronisation and loses updates; these three are yours, in
  * counter.c, and must never lose one:
  *
  * - counter_mutex() takes a mutex around each increment;
@@ -20,21 +20,6 @@
  */
 #ifndef COUNTER_H
 #define COUNTER_H
-
-/**
- * The unsynchronised counter (kit-owned): every thread does load, add 1,
- * store on one shared variable, so two threads that load the same value
- * both store the same sum and one increment is lost. Its threads wait at a
- * barrier until all of them exist, so that they do overlap. Its result is
- * usually below `per_thread * nthreads` with two threads or more, and different
- * on each run. It is a data race: ThreadSanitizer reports it, which is why the
- * tests never call it.
- *
- * @param per_thread increments each thread makes, at least 0
- * @param nthreads   threads that increment at once, at least 1
- * @return the count after every thread has finished
- */
-long counter_racy(long per_thread, int nthreads);
 
 /**
  * The count, with a pthread mutex taken around each single increment: lock,

@@ -5,6 +5,7 @@
  * as on sixty-four. */
 #include "kit_bench.h"
 #include "kit_rng.h"
+#include "kit_sanitizer.h"
 #include "parallel.h"
 #include "serial.h"
 #include "thread_counter.h"
@@ -22,7 +23,8 @@
 
 /* Every input is tried with each of these. With n = 1, 2, 3, 5 or 7 some
  * are more threads than items; most do not divide the larger sizes
- * (1000003 is prime). */
+ * (1000003 and 100003 are prime). The long inputs are shorter under a
+ * sanitizer (kit_sanitizer.h). */
 static const int thread_counts[] = {1, 2, 3, 4, 7, 8, 16, 64};
 
 /* What went wrong over the thread counts tried on one input: which counts
@@ -149,12 +151,12 @@ static const struct integral integrals[] = {
     {"pi_integrand", pi_integrand, 0.0, 1.0, 3},
     {"pi_integrand", pi_integrand, 0.0, 1.0, 7},
     {"pi_integrand", pi_integrand, 0.0, 1.0, 1000},
-    {"pi_integrand", pi_integrand, 0.0, 1.0, 1000003},
-    {"pi_integrand", pi_integrand, 0.0, 1.0, 10000000},
+    {"pi_integrand", pi_integrand, 0.0, 1.0, KIT_LONG_RUN(1000003, 100003)},
+    {"pi_integrand", pi_integrand, 0.0, 1.0, KIT_LONG_RUN(10000000, 1000003)},
     /* An interval that does not start at 0. */
-    {"pi_integrand", pi_integrand, -1.0, 3.0, 1000003},
+    {"pi_integrand", pi_integrand, -1.0, 3.0, KIT_LONG_RUN(1000003, 100003)},
     {"parabola", parabola, -1.0, 2.0, 5},
-    {"parabola", parabola, -1.0, 2.0, 999999},
+    {"parabola", parabola, -1.0, 2.0, KIT_LONG_RUN(999999, 99999)},
 };
 
 static double
@@ -182,7 +184,7 @@ END_TEST
 
 START_TEST(integrate_gives_pi)
 {
-    const long n = 10000000;
+    const long n = KIT_LONG_RUN(10000000, 1000000);
     const int threads = 4;
     const double pi = 3.14159265358979323846;
     double got = integrate(pi_integrand, 0.0, 1.0, n, threads);
@@ -201,7 +203,7 @@ struct vectors {
     long n;
 };
 
-static const long dot_sizes[] = {1, 5, 1000, 1000001};
+static const long dot_sizes[] = {1, 5, 1000, KIT_LONG_RUN(1000001, 100001)};
 static const uint64_t dot_seeds[] = {1, 2, 3};
 
 /* Two vectors of exactly n doubles in [0, 1), so AddressSanitizer reports
@@ -256,7 +258,7 @@ START_TEST(dot_of_ones_and_twos)
 {
     /* Every partial sum is a whole number below 2^53, so it is exact in a
      * double whatever the order: the answer is 2n to the last bit. */
-    const long n = 1000003;
+    const long n = KIT_LONG_RUN(1000003, 100003);
     struct vectors vec = {malloc((size_t)n * sizeof(double)),
                           malloc((size_t)n * sizeof(double)), n};
     struct verdict v;
@@ -280,7 +282,7 @@ END_TEST
 /* Thread counts of the creation tests, and a size far larger than any of
  * them, so that every thread has work. */
 static const int create_counts[] = {1, 2, 4, 8};
-#define CREATE_SIZE 1000000L
+#define CREATE_SIZE KIT_LONG_RUN(1000000L, 100000L)
 
 START_TEST(creates_the_threads_asked_for)
 {

@@ -5,6 +5,8 @@
  * so they pass on one core as well as on sixty-four. */
 #include "bank.h"
 #include "counter.h"
+#include "kit_sanitizer.h"
+#include "ledger.h"
 #include "lock_trace.h"
 #include "pool.h"
 
@@ -28,19 +30,10 @@
 static const int many_threads[] = {1, 2, 3, 4, 7, 8, 16, 64};
 static const int few_threads[] = {2, 8, 16, 64};
 
-/* Under ThreadSanitizer, which slows a mutex ten times and an atomic more,
- * the long runs are shorter: there the sanitizer, not the count, finds a
- * race, on the first increments. */
-#if defined(__SANITIZE_THREAD__)
-#define LONG_RUN_DIVISOR 20
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define LONG_RUN_DIVISOR 20
-#endif
-#endif
-#ifndef LONG_RUN_DIVISOR
-#define LONG_RUN_DIVISOR 1
-#endif
+/* Under a sanitizer, which slows a mutex ten times and an atomic more, the
+ * long runs are shorter: there the sanitizer, not the count, finds a race,
+ * on the first increments (kit_sanitizer.h). */
+#define LONG_RUN_DIVISOR KIT_LONG_RUN(1, 20)
 
 struct count_case {
     long per_thread; /* 0: the counter's long run */
@@ -642,14 +635,15 @@ struct stress {
  * directions meet all the time, which is when locks taken in an
  * inconsistent order deadlock. */
 static const struct stress stresses[] = {
-    {"back and forth between 2 accounts", 2, 50000, 4},
-    {"back and forth between 2 accounts", 2, 50000, 16},
-    {"among 3 accounts, a third of them to the same account", 3, 50000, 8},
-    {"among 10 accounts", 10, 100000, 8},
-    {"among 1000 accounts", 1000, 100000, 2},
-    {"among 1000 accounts", 1000, 100000, 4},
-    {"among 1000 accounts", 1000, 100000, 8},
-    {"among 1000 accounts", 1000, 100000, 64},
+    {"back and forth between 2 accounts", 2, 50000 / LONG_RUN_DIVISOR, 4},
+    {"back and forth between 2 accounts", 2, 50000 / LONG_RUN_DIVISOR, 16},
+    {"among 3 accounts, a third of them to the same account", 3,
+     50000 / LONG_RUN_DIVISOR, 8},
+    {"among 10 accounts", 10, 100000 / LONG_RUN_DIVISOR, 8},
+    {"among 1000 accounts", 1000, 100000 / LONG_RUN_DIVISOR, 2},
+    {"among 1000 accounts", 1000, 100000 / LONG_RUN_DIVISOR, 4},
+    {"among 1000 accounts", 1000, 100000 / LONG_RUN_DIVISOR, 8},
+    {"among 1000 accounts", 1000, 100000 / LONG_RUN_DIVISOR, 64},
 };
 
 START_TEST(invariants_under_stress)

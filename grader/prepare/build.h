@@ -1,0 +1,40 @@
+/* The grader's preparation: building a lab in one flavour (release, tsan,
+ * asan). The kit's own objects of the lab (drivers, serial references,
+ * tests, wrappers) and libkit are built once in the kit's build folder, as
+ * the kit; a submission's build then compiles only its submit files, in
+ * the sandbox, and links them with those. */
+#ifndef GRADER_PREPARE_BUILD_H
+#define GRADER_PREPARE_BUILD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sandbox;
+struct workdir;
+
+/* The build of one flavour of a lab. */
+struct lab_build {
+    char flavour[16];
+    char out[PATH_MAX];   /* the folder with the programs and test binary */
+    char suite[PATH_MAX]; /* the lab's Check suite program (check_*) */
+    bool ok;
+    char *log; /* on failure: the compiler's messages, trimmed and capped */
+};
+
+/* Build libkit and the kit's objects of `lab` in `flavour`, in the kit's
+ * own build folder, if they are not up to date; one grader at a time (a
+ * lock file in the build folder). Returns 0 or -1 with `err`. */
+int build_kit(const char *kit, const char *lab, const char *flavour, char *err,
+              size_t errlen);
+
+/* Build the submission in `w` for `lab` in `flavour`, as the sandbox's
+ * user, into w->out/FLAVOUR. Returns 0 when the build ran (see b->ok), -1
+ * when it could not be started (b->log says why). */
+int build_submission(const char *kit, const char *lab, const struct workdir *w,
+                     const char *flavour, const struct sandbox *sandbox,
+                     struct lab_build *b);
+
+void build_free(struct lab_build *b);
+
+#endif

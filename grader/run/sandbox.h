@@ -1,0 +1,64 @@
+/* The grader's runner: the walls around student code that limits alone cannot
+ * make. As root, every build and run of student code runs as an unprivileged
+ * user (so it can neither write the kit, the work folder's builds nor the
+ * results, nor signal the grader), in a network namespace of its own (no
+ * network), and in a mount namespace of its own in which the kit is
+ * read-only and the folders named to hide (other students' submissions and
+ * results) are covered by an empty, closed folder. Each wall is probed once;
+ * one the system refuses is left out and named in the report. Without root
+ * there is no other user to switch to, and the report says so: the limits of
+ * run_limits still hold; and where the system lets any user make a user
+ * namespace, the network and mount walls go up in one of those, mapping the
+ * grader's own user (which stays able to signal the grader and to write its
+ * files outside the kit). */
+#ifndef GRADER_RUN_SANDBOX_H
+#define GRADER_RUN_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SANDBOX_MAX_HIDDEN 16
+
+struct sandbox {
+    bool as_root; /* the grader is root: it switches student code's user */
+    bool user_ns; /* not root: the walls below go up in a user namespace */
+    uid_t uid;    /* whom student code runs as */
+    gid_t gid;
+    char user[64];   /* the user's name, or its number */
+    bool no_network; /* a new network namespace is made for each run */
+    bool own_mounts; /* a new mount namespace: kit read-only, hidden paths */
+    char kit[4096];  /* made read-only where own_mounts */
+    char hidden[SANDBOX_MAX_HIDDEN][4096]; /* covered where own_mounts */
+    int nhidden;
+    unsigned long kit_flags;       /* the kit's mount flags, which a read-only
+                                      remount must keep */
+    char uid_map[64], gid_map[64]; /* for a user namespace: "UID UID 1" */
+    char missing[1024]; /* the walls left out, and why; "" when none */
+};
+
+/* Decide and probe the walls. `user` is a user name or number (NULL:
+ * "nobody"), used only as root. `hide` lists folders student code must not
+ * see. Returns 0, or -1 with the reason in `err` when grading must not go on
+ * (as root, a sandbox user that does not exist or cannot read the kit). */
+int sandbox_setup(struct sandbox *s, const char *user, const char *kit,
+                  char *const *hide, int nhide, char *err, size_t errlen);
+
+/* In a child between fork and exec (async-signal-safe): put up the walls.
+ * Where own_mounts, /tmp and /dev/shm become empty folders of the run's
+ * own, in which only the kit and `workdir` (the work folder of the lab
+ * being graded; NULL: none) are put back. Returns 0, or -1 with errno set
+ * and *step naming the call that failed. */
+int sandbox_enter(const struct sandbox *s, const char *workdir,
+                  const char **step);
+
+/* Give a file or folder tree to the sandbox user, or take it back for root
+ * (and then make it unwritable by others): as root only; 0 or -1. */
+int sandbox_give_tree(const struct sandbox *s, const char *path);
+int sandbox_take_tree(const struct sandbox *s, const char *path);
+
+/* One paragraph for the reports: who student code runs as, and which
+ * protections hold and which were not available on this machine. */
+void sandbox_describe(const struct sandbox *s, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,73 @@
+/* The grader's lab spec: a lab's lab.ini, read with inih, the one place it
+ * is parsed. The file is always the kit's own copy, never the
+ * submission's: it holds the points. */
+#ifndef GRADER_SPEC_LABINI_H
+#define GRADER_SPEC_LABINI_H
+
+#include "kit_calibrate.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LABINI_MAX_THREADS 16
+#define LABINI_MAX_SUBMIT 8
+
+struct kind; /* kinds/kinds.h: what runs a test of the kind */
+
+/* One [test "name"] section. Which keys a kind needs is the kinds table's
+ * to say (kinds/kinds.c); this file only knows what each key may hold. */
+struct test_spec {
+    char *name;
+    char *kind_name;         /* as lab.ini writes it */
+    const struct kind *kind; /* set by kinds_bind() */
+    double points;
+    char *tcase;    /* check/tsan/asan/leftovers: this TCase only; NULL: all */
+    double timeout; /* seconds; what it bounds depends on the kind */
+    /* speedup */
+    char *bench;  /* the lab's bench program */
+    char *kernel; /* its -k kernel */
+    enum kit_calibration calibration;
+    int threads[LABINI_MAX_THREADS];
+    int nthreads;
+    double target;      /* ratio to the calibration's speedup for full marks */
+    long size;          /* -n of the bench runs */
+    double tolerance;   /* relative difference from serial still correct */
+    bool skip_awards;   /* skip = award: a skip gives the points */
+    double duration_ms; /* aimed length of one timed run */
+    int min_rounds;
+    int max_rounds;
+    /* busywait */
+    char *program;    /* the lab's program that measures its waiting phase */
+    char *args;       /* its arguments, split at spaces; NULL: none */
+    double max_cores; /* CPU time / wall time allowed while waiting */
+    /* Keys lab.ini gave (one bit per key of labini_test_keys), so that a
+     * key a kind does not use is refused rather than ignored. */
+    unsigned long given;
+};
+
+struct lab_spec {
+    char *title;
+    char *submit[LABINI_MAX_SUBMIT];
+    int nsubmit;
+    struct test_spec *tests;
+    int ntests;
+};
+
+/* Read `path`. Unknown sections and keys, bad values and missing points are
+ * errors (a typo must not silently change a grade). Returns 0, or -1 with a
+ * reason naming the file and line in `err`. */
+int labini_read(const char *path, struct lab_spec *out, char *err,
+                size_t errlen);
+
+/* Every key a [test] section may have, NULL-terminated. */
+extern const char *const labini_test_keys[];
+
+/* Whether lab.ini gave `key` for this test. */
+bool labini_given(const struct test_spec *test, const char *key);
+
+void labini_free(struct lab_spec *spec);
+
+/* Free what one test holds (for dropping a test from a spec). */
+void labini_free_test(struct test_spec *test);
+
+#endif

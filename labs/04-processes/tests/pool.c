@@ -1,0 +1,207 @@
+/* Lab 04 "Processes": public tests, pool_map: its results against the serial
+ * reference, uneven items balanced, the work done in the workers. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS: not in POSIX 2008 */
+#include "cases.h"
+#include "processes.h"
+#include "serial.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const long pool_sizes[] = {1, 2, 5, 100, 1000};
+static const int pool_counts[] = {1, 2, 3, 4, 8};
+
+START_TEST(pool_map_matches_serial)
+{
+    long nitems = pool_sizes[_i / COUNT(pool_counts)];
+    int nworkers = pool_counts[_i % COUNT(pool_counts)];
+    long *items = make_items(nitems);
+    double *results = make_results(nitems);
+    double *want = make_results(nitems);
+    struct pool_error err = {.item = -2};
+    char call[160];
+    int rc;
+
+    snprintf(call, sizeof(call),
+             "pool_map(poly, items, nitems=%ld, results, nworkers=%d, &err)",
+             nitems, nworkers);
+    map_serial(poly, items, nitems, want);
+    rc = pool_map(poly, items, nitems, results, nworkers, &err);
+    if (rc != 0) {
+        free(items);
+        free(results);
+        free(want);
+        ck_abort_msg("%s returned %d with err.message \"%s\"; expected 0 "
+                     "and results[i] = poly(items[i]) for every i",
+                     call, rc, err.message);
+    }
+    for (long i = 0; i < nitems; i++) {
+        /* The same function on the same input in another process gives the
+         * same bits: no tolerance here. */
+        if (results[i] == want[i])
+            continue;
+        double got = results[i], expected = want[i];
+        long item = items[i];
+        free(items);
+        free(results);
+        free(want);
+        ck_abort_msg("%s: results[%ld] is %.17g%s; expected poly(items[%ld] "
+                     "= %ld) = %.17g",
+                     call, i, got, isnan(got) ? " (never written)" : "", i,
+                     item, expected);
+    }
+    free(items);
+    free(results);
+    free(want);
+}
+END_TEST
+
+START_TEST(pool_map_with_no_items)
+{
+    long items[1] = {5};
+    double results[1] = {-7.0};
+    struct pool_error err = {.item = -2};
+    int rc = pool_map(poly, items, 0, results, 4, &err);
+
+    ck_assert_msg(rc == 0,
+                  "pool_map(poly, items, nitems=0, results, nworkers=4, "
+                  "&err) returned %d (err.message \"%s\"); expected 0: "
+                  "mapping no items is no error",
+                  rc, err.message);
+    ck_assert_msg(results[0] == -7.0,
+                  "pool_map(poly, items, nitems=0, results, nworkers=4, "
+                  "&err) wrote %.17g into results[0]; expected no write",
+                  results[0]);
+}
+END_TEST
+
+/* The slow item and the others of the balance test, in milliseconds. */
+#define SLOW_MS 600
+#define QUICK_MS 5
+#define BALANCE_ITEMS 41
+
+static double
+uneven_work(long item)
+{
+    sleep_ms(item == 0 ? SLOW_MS : QUICK_MS);
+    log_item(item);
+    return (double)item;
+}
+
+START_TEST(pool_map_balances_uneven_items)
+{
+    long items[BALANCE_ITEMS];
+    double results[BALANCE_ITEMS];
+    struct pool_error err = {.item = -2};
+    int rc, slow_pid, with_slow = 0;
+    const char *call = "pool_map(f, items, nitems=41, results, nworkers=2, "
+                       "&err), where f(0) sleeps 600 ms and every other item "
+                       "5 ms";
+
+    for (long i = 0; i < BALANCE_ITEMS; i++) {
+        items[i] = i;
+        results[i] = NAN;
+    }
+    log_open();
+    rc = pool_map(uneven_work, items, BALANCE_ITEMS, results, 2, &err);
+    slow_pid = atomic_load(&work_log->pid[0]);
+    for (long i = 0; i < BALANCE_ITEMS; i++) {
+        int times = atomic_load(&work_log->computed[i]);
+
+        if (rc == 0 && times != 1) {
+            log_close();
+            ck_abort_msg("%s, computed item %ld %d times; expected once", call,
+                         i, times);
+        }
+        if (i > 0 && atomic_load(&work_log->pid[i]) == slow_pid)
+            with_slow++;
+    }
+    log_close();
+    ck_assert_msg(rc == 0, "%s, returned %d (err.message \"%s\"); expected 0",
+                  call, rc, err.message);
+    for (long i = 0; i < BALANCE_ITEMS; i++)
+        ck_assert_msg(results[i] == (double)i,
+                      "%s: results[%ld] is %.17g; expected %ld", call, i,
+                      results[i], i);
+    /* Handed out one at a time, the 40 quick items (200 ms in all) go to
+     * the other worker while the slow one sleeps; one or two more may have
+     * been sent ahead to the slow worker. A split made in advance gives it
+     * about 20. */
+    ck_assert_msg(with_slow <= 2,
+                  "%s: the worker that computed the slow item 0 also "
+                  "computed %d of the 40 quick items; expected at most 2: "
+                  "while one worker is busy with a slow item, the other must "
+                  "take the items that are left. Hand out items one at a "
+                  "time, as workers become free, not in shares fixed in "
+                  "advance",
+                  call, with_slow);
+}
+END_TEST
+
+static double
+logged_work(long item)
+{
+    sleep_ms(2);
+    log_item(item);
+    return (double)item * 3.0;
+}
+
+START_TEST(pool_map_computes_in_workers)
+{
+    enum { NITEMS = 40, NWORKERS = 4 };
+    long items[NITEMS];
+    double results[NITEMS];
+    int pids[NWORKERS + 1], distinct = 0, in_caller = 0, rc;
+    struct pool_error err = {.item = -2};
+    const char *call = "pool_map(f, items, nitems=40, results, nworkers=4, "
+                       "&err), where f sleeps 2 ms and records its process";
+
+    for (long i = 0; i < NITEMS; i++) {
+        items[i] = i;
+        results[i] = NAN;
+    }
+    log_open();
+    rc = pool_map(logged_work, items, NITEMS, results, NWORKERS, &err);
+    for (long i = 0; i < NITEMS; i++) {
+        int pid = atomic_load(&work_log->pid[i]);
+        bool seen = false;
+
+        if (pid == (int)test_pid)
+            in_caller++;
+        for (int k = 0; k < distinct; k++)
+            seen |= pids[k] == pid;
+        if (!seen && pid != 0 && distinct <= NWORKERS)
+            pids[distinct++] = pid;
+    }
+    log_close();
+    ck_assert_msg(rc == 0, "%s, returned %d (err.message \"%s\"); expected 0",
+                  call, rc, err.message);
+    ck_assert_msg(in_caller == 0,
+                  "%s, computed %d items in the calling process; expected "
+                  "every item to be computed in a worker process",
+                  call, in_caller);
+    ck_assert_msg(distinct <= NWORKERS,
+                  "%s, computed the items in more than %d processes; expected "
+                  "the same %d workers to take item after item",
+                  call, NWORKERS, NWORKERS);
+    ck_assert_msg(distinct >= 2,
+                  "%s, computed every item in one process; expected the "
+                  "items to be spread over the workers",
+                  call);
+}
+END_TEST
+
+TCase *
+pool_tcase(void)
+{
+    TCase *tc = tcase_create("pool");
+
+    tcase_add_checked_fixture(tc, tests_setup, NULL);
+    tcase_add_loop_test(tc, pool_map_matches_serial, 0,
+                        COUNT(pool_sizes) * COUNT(pool_counts));
+    tcase_add_test(tc, pool_map_with_no_items);
+    tcase_add_test(tc, pool_map_balances_uneven_items);
+    tcase_add_test(tc, pool_map_computes_in_workers);
+    return tc;
+}

@@ -1,0 +1,134 @@
+/* Lab 04 "Processes": public tests, sum_pipes and sum_shared: every sum against
+ * the serial reference, for many inputs and process counts. */
+#include "cases.h"
+#include "kit_bench.h"
+#include "serial.h"
+
+#include <stdio.h>
+
+struct sum_input {
+    const char *name; /* of f, as the messages print it */
+    double (*f)(long);
+    long n;
+};
+
+static const struct sum_input sum_inputs[] = {
+    {"square_root", square_root, 1},
+    {"square_root", square_root, 2},
+    {"square_root", square_root, 7},
+    {"square_root", square_root, 1000},
+    {"square_root", square_root, 100003},
+    {"wave", wave, 5},
+    {"wave", wave, 1000000},
+};
+
+/* Every input is tried with each of these; with n = 1, 2, 5 or 7 some are
+ * more processes than terms. */
+static const int sum_counts[] = {1, 2, 3, 4, 7, 8, 16};
+
+/* Call one sum on one input with every count of sum_counts[], and fail
+ * with the counts that went wrong and the first failure in full. */
+static void
+check_sum(const struct summer *s, const struct sum_input *in)
+{
+    double want = sum_serial(in->f, in->n);
+    char failed[128] = "", first[512] = "";
+    int nfailed = 0;
+
+    for (int c = 0; c < COUNT(sum_counts); c++) {
+        int nprocs = sum_counts[c];
+        double got = NAN;
+        int rc = s->sum(in->f, in->n, nprocs, &got);
+        size_t used = strlen(failed);
+
+        if (rc == 0 && kit_bench_rel_error(got, want) <= TOLERANCE)
+            continue;
+        snprintf(failed + used, sizeof(failed) - used, "%s%d",
+                 used > 0 ? ", " : "", nprocs);
+        if (nfailed++ > 0)
+            continue;
+        if (rc != 0)
+            snprintf(first, sizeof(first),
+                     "With nprocs=%d it returned %d%s; expected 0 and the sum "
+                     "%.17g that sum_serial gives",
+                     nprocs, rc,
+                     rc == -1 && c == 0 ? " (-1 is what the starter returns: "
+                                          "not written yet?)"
+                                        : ": a call failed, or a child did "
+                                          "not deliver its partial sum",
+                     want);
+        else
+            snprintf(first, sizeof(first),
+                     "With nprocs=%d it returned the sum %.17g; sum_serial "
+                     "gives %.17g (relative error %.3g, allowed %g)%s",
+                     nprocs, got, want, kit_bench_rel_error(got, want),
+                     TOLERANCE, isnan(got) ? ": the sum was never stored" : "");
+    }
+    ck_assert_msg(nfailed == 0,
+                  "%s(%s, n=%ld, nprocs, &sum) is wrong for nprocs = %s (of "
+                  "1, 2, 3, 4, 7, 8, 16). %s",
+                  s->name, in->name, in->n, failed, first);
+}
+
+START_TEST(sum_pipes_matches_serial)
+{
+    check_sum(&summers[0], &sum_inputs[_i]);
+}
+END_TEST
+
+START_TEST(sum_shared_matches_serial)
+{
+    check_sum(&summers[1], &sum_inputs[_i]);
+}
+END_TEST
+
+/* Many processes at once, each with a tiny share. */
+static void
+check_many(const struct summer *s)
+{
+    const long n = 1000;
+    const int nprocs = 64;
+    double want = sum_serial(square_root, n), got = NAN;
+    int rc = s->sum(square_root, n, nprocs, &got);
+    char outcome[128];
+
+    ck_assert_msg(rc == 0 && kit_bench_rel_error(got, want) <= TOLERANCE,
+                  "%s(square_root, n=%ld, nprocs=%d, &sum) %s; expected 0 and "
+                  "the sum %.17g, as sum_serial gives",
+                  s->name, n, nprocs,
+                  sum_outcome(rc, got, outcome, sizeof(outcome)), want);
+}
+
+START_TEST(sum_pipes_many_processes)
+{
+    check_many(&summers[0]);
+}
+END_TEST
+
+START_TEST(sum_shared_many_processes)
+{
+    check_many(&summers[1]);
+}
+END_TEST
+
+TCase *
+pipes_tcase(void)
+{
+    TCase *tc = tcase_create("pipes");
+
+    tcase_add_checked_fixture(tc, tests_setup, NULL);
+    tcase_add_loop_test(tc, sum_pipes_matches_serial, 0, COUNT(sum_inputs));
+    tcase_add_test(tc, sum_pipes_many_processes);
+    return tc;
+}
+
+TCase *
+shared_memory_tcase(void)
+{
+    TCase *tc = tcase_create("shared memory");
+
+    tcase_add_checked_fixture(tc, tests_setup, NULL);
+    tcase_add_loop_test(tc, sum_shared_matches_serial, 0, COUNT(sum_inputs));
+    tcase_add_test(tc, sum_shared_many_processes);
+    return tc;
+}

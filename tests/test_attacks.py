@@ -1,0 +1,86 @@
+"""The attack fixtures (grader/tests/fixtures/attacks/): each is graded,
+and then checked contained, in what a grade cannot show: the kit's files
+are as they were, no process of the sandbox's user is left, no connection
+reached the server listening on this machine, and the reports are the
+grader's own. The attacks run one after another (one xdist group), as a
+user of their own when the tests run as root."""
+
+import hashlib
+import os
+import socket
+import subprocess
+import threading
+
+import pytest
+
+from kit import FIXTURES, GRADER, IS_ROOT, ROOT, Expect, grade
+
+ATTACKS = sorted(p.parent for p in (FIXTURES / "attacks").glob("*/expect"))
+ATTACK_UID = 61999
+# The port the network attack tries, on this machine.
+PORT = 47913
+
+
+def fingerprint():
+    digests = {}
+    for top in ("labs", "common", "grader", "mk"):
+        for dirpath, _, files in os.walk(ROOT / top):
+            for f in files:
+                path = os.path.join(dirpath, f)
+                with open(path, "rb") as fh:
+                    digests[path] = hashlib.sha256(fh.read()).hexdigest()
+    digests[str(GRADER)] = hashlib.sha256(GRADER.read_bytes()).hexdigest()
+    return digests
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A server on 127.0.0.1:PORT that counts the connections it gets."""
+    seen = []
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", PORT))
+    s.listen(8)
+    s.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                c, _ = s.accept()
+            except OSError:
+                continue
+            seen.append("connection")
+            c.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    yield seen
+    stop.set()
+    t.join()
+    s.close()
+
+
+@pytest.mark.xdist_group("attacks")
+@pytest.mark.duration(6)
+@pytest.mark.parametrize("folder", ATTACKS, ids=[p.name for p in ATTACKS])
+def test_attack_contained(folder, listener):
+    expect = Expect.read(folder / "expect")
+    if expect.needs == "root" and not IS_ROOT:
+        pytest.skip("without root this attack is not contained, by design (the report says so)")
+    before = fingerprint()
+    listener.clear()
+    extra = ["--sandbox-user", str(ATTACK_UID)] if IS_ROOT else []
+    g = grade(folder, expect.lab, only=expect.only, timeout=expect.timeout, extra=extra)
+    assert g.status in (0, 1), str(g.ran)
+    problems = expect.problems(g)
+    assert not problems, "\n".join(problems) + "\n" + str(g.ran)
+    after = fingerprint()
+    changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+    assert not changed, f"the attack changed the kit's files: {changed[:20]}"
+    assert not listener, "the attack reached a server on this machine"
+    if IS_ROOT:
+        left = subprocess.run(["pgrep", "-u", str(ATTACK_UID)], capture_output=True, text=True)
+        assert left.returncode != 0, f"processes of the sandbox's user are still running: {left.stdout}"
+    assert "FORGED" not in str(g.results) and "FORGED" not in g.junit, \
+        "a report holds the attack's forgery"

@@ -1,0 +1,153 @@
+"""grade-class on a small class of lab 02, graded on the quick tests only:
+the gradebook's rows, columns and totals; resuming, FORCE=1 and an
+interrupted run; that a student's code cannot read another student's
+folder; and bad input refused."""
+
+import csv
+import json
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from kit import BUILD, FIXTURES, GRADE_CLASS, ROOT, describe, make, open_to_all, run
+
+LAB = "02-threads"
+ONLY = "matches"
+SECRET = "ALICE-SECRET-7f3a"
+ATTACK = FIXTURES / "attacks" / "read-other-student"
+WORK = BUILD / "test-class"
+
+
+@pytest.fixture(scope="module")
+def klass():
+    """The class: every layout a student may hand in (a labs/ tree, an
+    NN-name/ folder, flat files), a student who handed in nothing, and the
+    attack."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    c = WORK / "class"
+    for d in (f"ann/labs/{LAB}", f"dave/{LAB}", "bob", "carl", "alice", ".hidden-not-a-student"):
+        (c / d).mkdir(parents=True)
+    solution = ROOT / "solutions" / LAB / "parallel.c"
+    shutil.copy(solution, c / "ann" / "labs" / LAB)
+    shutil.copy(solution, c / "dave" / LAB)
+    shutil.copy(ROOT / "labs" / LAB / "parallel.c", c / "bob")
+    (c / "carl" / "README.txt").write_text("I will hand it in tomorrow\n")
+    (c / "alice" / "parallel.c").write_text(solution.read_text() + f"/* {SECRET} */\n")
+    shutil.copytree(ATTACK, c / "mallory")
+    open_to_all(WORK)
+    return c
+
+
+def grade_class(*args, **kw):
+    return run([GRADE_CLASS, "--kit", ROOT, *args], shared=False, **kw)
+
+
+def gradebook(out):
+    with open(out / "gradebook.csv", newline="") as f:
+        return list(csv.reader(f))
+
+
+def check_rows(out, students):
+    rows = gradebook(out)
+    header, body = rows[0], rows[1:]
+    tests = [t["name"] for t in describe(LAB)["labs"][0]["tests"] if ONLY in t["name"]]
+    assert header == ["student", *[f"{LAB}: {t}" for t in tests], "total", "max", "status"], header
+    assert [r[0] for r in body] == students, "one row per student, sorted, none for a dot folder"
+    n = len(tests)
+    for r in body:
+        student, cells, total, top, status = r[0], r[1:1 + n], float(r[n + 1]), float(r[n + 2]), r[n + 3]
+        results = out / student / LAB / "results.json"
+        assert results.exists(), f"{student}: no results.json"
+        d = json.loads(results.read_text())
+        assert abs(sum(float(c) for c in cells) - total) < 0.01, r
+        assert abs(sum(t["score"] for t in d["tests"]) - total) < 0.01, r
+        assert abs(d["score"] - total) < 0.01, r
+        assert (out / student / LAB / "report.txt").stat().st_size > 0
+        if student == "carl":
+            assert status.startswith(f"could not grade: {LAB}: ") and "parallel.c" in status, status
+        else:
+            assert status == "graded", r
+        if student in ("alice", "ann", "dave"):
+            assert abs(total - top) < 0.01, f"{student} (a solution): {total} of {top}"
+        if student == "bob":
+            assert total < top, "bob (the starter) got full marks"
+
+
+@pytest.mark.xdist_group("class")
+@pytest.mark.duration(40)
+def test_class_graded_resumed_and_interrupted(klass):
+    out = WORK / "out"
+    students = ["alice", "ann", "bob", "carl", "dave", "mallory"]
+    # 1. A first run through make: everyone graded but carl.
+    ran = make("grade-class", f"SUBMISSIONS={klass}", "LAB=02", f"TEST={ONLY}", f"OUT={out}",
+               shared=False, timeout=900)
+    assert ran.status != 0, f"carl handed in nothing, yet make grade-class succeeded\n{ran}"
+    assert "could not grade 1" in ran.output, str(ran)
+    check_rows(out, students)
+    # 2. mallory's code looked for alice's folder, and found nothing.
+    assert SECRET in (klass / "alice" / "parallel.c").read_text()
+    for f in (out / "mallory").rglob("*"):
+        if f.is_file():
+            assert SECRET not in f.read_text(errors="replace"), \
+                f"{f} holds alice's secret: student code read another student's folder"
+    # 3. A re-run skips everyone, quickly.
+    marker = time.time()
+    start = time.monotonic()
+    ran = grade_class("--submissions", klass, "--lab", "02", "--test", ONLY, "--out", out)
+    took = time.monotonic() - start
+    assert ran.status == 1, str(ran)
+    assert f"{len(students)} already graded, skipped; FORCE=1 regrades" in ran.output, str(ran)
+    assert not [f for f in out.rglob("results.json") if f.stat().st_mtime > marker]
+    assert took < 5, f"the re-run took {took:.1f} s"
+    # 4. A results.json cut short counts as not graded.
+    bob = out / "bob" / LAB / "results.json"
+    bob.write_bytes(bob.read_bytes()[:100])
+    ran = grade_class("--submissions", klass, "--lab", "02", "--test", ONLY, "--out", out)
+    assert f"{len(students) - 1} already graded" in ran.output and f"bob {LAB}" in ran.output, str(ran)
+    # 5. FORCE=1 regrades everyone.
+    marker = time.time()
+    ran = make("grade-class", f"SUBMISSIONS={klass}", "LAB=02", f"TEST={ONLY}", f"OUT={out}", "FORCE=1",
+               shared=False, timeout=900)
+    assert "already graded" not in ran.output, str(ran)
+    assert len([f for f in out.rglob("results.json") if f.stat().st_mtime > marker]) == len(students)
+    check_rows(out, students)
+    # 6. An interrupted run leaves nothing half done that counts.
+    p = subprocess.Popen([GRADE_CLASS, "--kit", ROOT, "--submissions", klass, "--lab", "02",
+                          "--test", ONLY, "--out", out, "--force", "--jobs", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(2)
+    p.send_signal(signal.SIGTERM)
+    output = p.communicate(timeout=120)[0]
+    assert p.returncode == 1 and "interrupted" in output, output
+    graded = len(list(out.rglob("results.json")))
+    assert graded < len(students), "the run was not interrupted early enough to test"
+    ran = grade_class("--submissions", klass, "--lab", "02", "--test", ONLY, "--out", out)
+    assert f"{graded} already graded" in ran.output, str(ran)
+    check_rows(out, students)
+    # 7. A class where everyone is graded: exit status 0.
+    good = WORK / "good"
+    for s in ("ann", "dave"):
+        shutil.copytree(klass / s, good / s)
+    open_to_all(good)
+    ran = grade_class("--submissions", good, "--lab", "02", "--test", ONLY, "--out", WORK / "good-out")
+    assert ran.status == 0, str(ran)
+
+
+def test_bad_input_refused(tmp_path):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "empty").mkdir()
+    for want, args in [
+        ("no class to grade", []),
+        ("no such folder", ["--submissions", tmp_path / "nowhere"]),
+        ("no lab '99'", ["--submissions", tmp_path / "class", "--lab", "99"]),
+        ("inside --submissions", ["--submissions", tmp_path / "class", "--out", tmp_path / "class" / "results"]),
+        ("--jobs zero", ["--submissions", tmp_path / "class", "--jobs", "zero"]),
+        ("holds no student folder", ["--submissions", tmp_path / "empty"]),
+    ]:
+        ran = grade_class(*args)
+        assert ran.status == 2 and want in ran.output, str(ran)
+    ran = make("grade-class")
+    assert ran.status != 0 and "give SUBMISSIONS=DIR" in ran.output, str(ran)

@@ -1,0 +1,142 @@
+"""The grader on the kit's own labs: the reference solutions at full marks,
+the starters at zero and promptly, `--describe` saying what lab.ini says,
+and bad input refused with one message and exit status 2."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from kit import (FIXTURES, GRADER, IS_ROOT, ROOT, Expect, describe, grade,
+                 open_to_all, run)
+
+
+@pytest.mark.duration(80)
+def test_solutions_grade_at_full_marks():
+    g = grade(ROOT / "solutions")
+    assert g.status == 0, str(g.ran)
+    assert g.results["score"] > 0
+    for t in g.results["tests"]:
+        assert t["score"] == t["max_score"] or t.get("extra_data", {}).get("held"), \
+            f"{t['name']}: {t['score']}/{t['max_score']}\n{t['output']}"
+
+
+@pytest.mark.duration(30)
+def test_starters_grade_at_zero_promptly():
+    expect = Expect.read(FIXTURES / "starters.expect")
+    g = grade(ROOT / "labs", timeout=expect.timeout)
+    assert g.status == 1, str(g.ran)
+    assert g.results["score"] == 0, str(g.ran)
+    problems = expect.problems(g)
+    assert not problems, "\n".join(problems)
+
+
+def test_describe_says_what_lab_ini_says():
+    d = describe()
+    names = [lab["lab"] for lab in d["labs"]]
+    assert names == sorted(names) and "02-threads" in names
+    kinds = {k["name"]: k for k in d["kinds"]}
+    assert set(kinds) >= {"check", "tsan", "asan", "speedup", "leftovers", "busywait"}
+    for k in kinds.values():
+        assert k["what"] and k["timeout_means"] and k["flavour"] in ("release", "tsan", "asan")
+    lab = next(l for l in d["labs"] if l["lab"] == "02-threads")
+    assert lab["number"] == 2 and lab["submit"] == ["parallel.c"]
+    assert lab["points"] == sum(t["points"] for t in lab["tests"]) == 100
+    speedup = [t for t in lab["tests"] if t["kind"] == "speedup"]
+    assert speedup and all(t["alone"] and t["skip"] == "hold" for t in speedup)
+    # One field, a value per line, for shell scripts.
+    ran = run([GRADER, "--kit", ROOT, "--describe", "--lab", "2", "--field", "submit"])
+    assert ran.status == 0 and ran.output == "parallel.c\n", str(ran)
+    ran = run([GRADER, "--kit", ROOT, "--describe", "--lab", "02", "--field", "points"])
+    assert ran.output == "100\n", str(ran)
+
+
+def refusal(want, *args):
+    ran = run([GRADER, "--no-progress", *args])
+    assert ran.status == 2 and want in ran.output, \
+        f"grader {' '.join(map(str, args))}: exit status {ran.status} (want 2), output lacks {want!r}:\n{ran.output}"
+
+
+@pytest.fixture
+def scratch():
+    """A folder other users may enter: as root, the grader runs student
+    code as nobody, who must read the kit it is given."""
+    d = Path(tempfile.mkdtemp(prefix="kit-test-"))
+    d.chmod(0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_bad_command_lines_refused(scratch):
+    (scratch / "empty").mkdir()
+    (scratch / "a-file").write_text("int x;\n")
+    refusal("usage: grader", "--kit", ROOT, "--frobnicate")
+    refusal("no lab '99'; the labs are: 01-cores", "--kit", ROOT, "--lab", "99")
+    refusal("no such folder", "--kit", ROOT, "--submission", scratch / "nowhere")
+    refusal("a file, not a folder", "--kit", ROOT, "--submission", scratch / "a-file")
+    refusal("missing submit file cores.c", "--kit", ROOT, "--lab", "01", "--submission", scratch / "empty")
+    refusal("--timeout zero", "--kit", ROOT, "--timeout", "zero")
+    refusal(f"--hide {scratch}/nowhere: no such folder", "--kit", ROOT, "--hide", scratch / "nowhere")
+    refusal("it holds the kit", "--kit", ROOT, "--hide", ROOT.parent)
+    refusal("--kit /nowhere: no such folder", "--kit", "/nowhere")
+    refusal("holds no lab", "--kit", scratch)
+    refusal("--field goes with --describe", "--kit", ROOT, "--field", "submit")
+    refusal("--field colour: not one of", "--kit", ROOT, "--describe", "--lab", "02", "--field", "colour")
+
+
+def broken_kit(scratch, ini, extra_c=()):
+    lab = scratch / "kit" / "labs" / "01-cores"
+    (lab / "kit").mkdir(parents=True)
+    (lab / "kit" / "lab.ini").write_text(ini)
+    for name in ("cores.c", *extra_c):
+        (lab / name).write_text("")
+    return scratch / "kit"
+
+
+def test_broken_lab_ini_refused(scratch):
+    kit = broken_kit(scratch, '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = chek\npoints = 1\n')
+    refusal("unknown kind 'chek'", "--kit", kit)
+    refusal("unknown kind 'chek'", "--kit", kit, "--describe")
+
+
+def test_lab_folder_must_hold_its_submit_files(scratch):
+    kit = broken_kit(scratch, '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = check\npoints = 1\n',
+                     extra_c=["helper.c"])
+    refusal("helper.c: a .c file at the top of a lab folder is the student's", "--kit", kit, "--describe")
+
+
+def test_binary_submit_file_refused_before_compiling(scratch):
+    sub = scratch / "sub"
+    sub.mkdir()
+    (sub / "parallel.c").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64)
+    open_to_all(scratch)
+    g = grade(sub, "02")
+    assert g.status == 2, str(g.ran)
+    assert "holds NUL bytes" in g.ran.output, str(g.ran)
+    assert len(g.ran.output) < 20000, f"a binary file made a {len(g.ran.output)}-byte report"
+    assert "error:" not in g.ran.output, "the binary reached the compiler"
+
+
+@pytest.mark.duration(5)
+def test_build_failure_reported_once(scratch):
+    sub = scratch / "sub"
+    sub.mkdir()
+    (sub / "parallel.c").write_text("#include \"parallel.h\"\n" + "int broken = ;\n" * 400)
+    open_to_all(scratch)
+    g = grade(sub, "02")
+    assert g.status == 1, str(g.ran)
+    # The compiler's words once for the lab, each test with their first lines.
+    assert g.ran.output.count("more lines of the compiler's cut") == 1, g.ran.output
+    assert g.ran.output.count("the release build failed") <= 1 + len(g.results["tests"]), g.ran.output
+    assert len(g.ran.output) < 30000, f"a {len(g.ran.output)}-byte report for one syntax error"
+    assert "| parallel.c:2:" in g.ran.output, "the compiler's words are not quoted"
+    assert all(t["score"] == 0 for t in g.results["tests"])
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="the sandbox user's refusals need root")
+def test_root_only_refusals(scratch):
+    refusal("no such user", "--kit", ROOT, "--sandbox-user", "no-such-user-here")
+    kit = broken_kit(scratch, '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = check\npoints = 1\n')
+    kit.chmod(0o700)
+    refusal("who cannot use the kit", "--kit", kit)

@@ -1,0 +1,143 @@
+"""The Gradescope package (make gradescope, ci/gradescope/): the zip holds
+the autograder's scripts and the kit without solutions; its setup.sh
+builds the grader; its run_autograder grades every layout a student may
+upload, gives the reference solution full marks and an empty submission
+zero with the missing file named, and leaves a valid results.json even
+when it cannot grade."""
+
+import json
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kit import ROOT, describe, make, open_to_all, run
+
+LAB = "02-threads"
+
+
+def check_results(path):
+    """results.json as Gradescope's specification reads it; returns it."""
+    d = json.loads(Path(path).read_text())
+    num = (int, float)
+    assert isinstance(d, dict)
+    tests = d.get("tests", [])
+    assert isinstance(tests, list)
+    assert "score" in d or (tests and all("score" in t for t in tests))
+    assert isinstance(d.get("score", 0), num) and d.get("score", 0) >= 0
+    for key in ("output", "visibility", "stdout_visibility"):
+        assert key not in d or isinstance(d[key], str), key
+    for t in tests:
+        assert isinstance(t.get("name"), str), t
+        for key in ("score", "max_score"):
+            assert key not in t or (isinstance(t[key], num) and t[key] >= 0), t
+        assert t.get("status", "passed") in ("passed", "failed"), t
+        assert t.get("visibility", "visible") in ("hidden", "after_due_date", "after_published", "visible")
+    total = sum(t.get("score", 0) for t in tests)
+    assert abs(total - d.get("score", total)) < 1e-6, "the tests' scores do not add up to the score"
+    return d
+
+
+@pytest.fixture(scope="module")
+def autograder():
+    """The zip, unpacked into a fake /autograder as Gradescope does, and
+    built by its setup.sh."""
+    ran = make("gradescope", "LAB=02", timeout=300)
+    assert ran.status == 0, str(ran)
+    z = ROOT / "build" / "gradescope" / f"{LAB}-autograder.zip"
+    names = zipfile.ZipFile(z).namelist()
+    for want in ("setup.sh", "run_autograder", "lab", "kit-commit", "kit/Makefile",
+                 "kit/mk/deps.sh", f"kit/labs/{LAB}/kit/lab.ini", "kit/grader/main.c"):
+        assert want in names, f"the zip lacks {want}"
+    assert not any(n.startswith(("kit/build/", "kit/solutions/", "kit/.git/")) for n in names)
+    top = Path(tempfile.mkdtemp(prefix="kit-autograder-"))
+    ag = top / "autograder"
+    for sub in ("source", "submission", "results"):
+        (ag / sub).mkdir(parents=True)
+    # unzip keeps the x bits, which zipfile does not.
+    subprocess.run(["unzip", "-q", z, "-d", ag / "source"], check=True)
+    shutil.copy(ag / "source" / "run_autograder", ag / "run_autograder")
+    assert (ag / "source" / "lab").read_text().strip() == LAB
+    ran = run([ag / "source" / "setup.sh", "--no-install"], timeout=600)
+    assert ran.status == 0, str(ran)
+    assert (ag / "source/kit/build/release/grader/grader").exists()
+    open_to_all(top)
+    yield ag
+    shutil.rmtree(top, ignore_errors=True)
+
+
+def run_autograder(ag, only=None):
+    (ag / "results" / "results.json").unlink(missing_ok=True)
+    env = {"AUTOGRADER_ROOT": str(ag), "AUTOGRADER_TEST": only or ""}
+    ran = run([ag / "run_autograder"], env=env, timeout=900, shared=False)
+    assert ran.status == 0, str(ran)
+    assert (ag / "results" / "results.json").stat().st_size > 0, str(ran)
+    return check_results(ag / "results" / "results.json")
+
+
+def submit(ag, folder, files):
+    shutil.rmtree(ag / "submission")
+    (ag / "submission" / folder).mkdir(parents=True)
+    for f in files:
+        shutil.copy(f, ag / "submission" / folder)
+    open_to_all(ag / "submission")
+
+
+def test_bad_lab_refused():
+    for bad in ("", "99"):
+        ran = run([ROOT / "mk" / "gradescope.sh", bad])
+        assert ran.status == 2 and ("usage: make gradescope" in ran.output or f"no lab '{bad}'" in ran.output), str(ran)
+
+
+@pytest.mark.xdist_group("gradescope")
+@pytest.mark.duration(20)
+@pytest.mark.parametrize("layout", [".", f"labs/{LAB}", LAB, "my work"],
+                         ids=["flat files", "a labs/ tree", "an NN-name folder", "a folder of any name"])
+def test_every_layout_graded(autograder, layout):
+    submit(autograder, layout, [ROOT / "solutions" / LAB / "parallel.c"])
+    d = run_autograder(autograder, "integrate matches")
+    assert d["tests"] and all(t["status"] == "passed" for t in d["tests"]), d
+
+
+@pytest.mark.xdist_group("gradescope")
+@pytest.mark.duration(40)
+def test_reference_solution_full_marks(autograder):
+    """The whole lab: full marks, every test of lab.ini there, a speedup
+    the machine cannot judge held rather than lost."""
+    submit(autograder, ".", [ROOT / "solutions" / LAB / "parallel.c"])
+    d = run_autograder(autograder, "")
+    lab = describe(LAB)["labs"][0]
+    points = {t["name"]: t["points"] for t in lab["tests"]}
+    got = {t["name"].split(": ", 1)[1]: t for t in d["tests"]}
+    assert set(got) == set(points), "the tests are not lab.ini's tests"
+    held = 0
+    for name, t in got.items():
+        extra = t.get("extra_data", {})
+        if extra.get("held"):
+            assert extra.get("kind") == "speedup" and t["score"] == t["max_score"] == 0, t
+            held += points[name]
+        else:
+            assert t["status"] == "passed" and abs(t["score"] - points[name]) < 1e-6, t
+    assert abs(d["score"] - (lab["points"] - held)) < 1e-6
+
+
+@pytest.mark.xdist_group("gradescope")
+def test_empty_submission_zero(autograder):
+    submit(autograder, ".", [])
+    d = run_autograder(autograder)
+    assert d["score"] == 0
+    assert any("parallel.c" in t.get("output", "") for t in d["tests"])
+    assert all(t.get("status") == "failed" for t in d["tests"])
+
+
+@pytest.mark.xdist_group("gradescope")
+def test_broken_package_still_writes_results(autograder):
+    (autograder / "source" / "lab").write_text("99-no-such-lab\n")
+    try:
+        d = run_autograder(autograder)
+    finally:
+        (autograder / "source" / "lab").write_text(LAB + "\n")
+    assert d["score"] == 0 and "names no lab" in json.dumps(d)
