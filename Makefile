@@ -20,7 +20,7 @@ labs: lib
 	$(Q)set -e; for lab in $(LABS); do \
 	    $(MAKE) --no-print-directory -C labs/$$lab all MODE=$(MODE); done
 
-solutions: lib
+solutions: lib labs
 	$(Q)set -e; for lab in $(SOLVED); do \
 	    $(MAKE) --no-print-directory -C labs/$$lab all MODE=$(MODE) \
 	        SUBMIT_DIR=$(CURDIR)/solutions/$$lab \
@@ -60,11 +60,15 @@ stability:
 # every core, those that time holding the machine alone.
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 PYTEST = /usr/bin/python3 -m pytest -n $(JOBS) --dist loadgroup
+TEST_BUILD_LOG = $(BUILD)/test-build.log
 test: | kit-deps-test
-	$(Q)$(MAKE) -s -j$(JOBS) all
-	$(Q)$(MAKE) -s -j$(JOBS) lib unit-tests grader-tests kit-objects MODE=asan
-	$(Q)$(MAKE) -s -j$(JOBS) lib unit-tests kit-objects MODE=tsan
-	$(Q)cd tests && MAKE="$(MAKE)" $(PYTEST) $(if $(ONLY),-k "$(ONLY)")
+	@mkdir -p $(BUILD)
+	@echo "  BUILD   every flavour the tests use (log: build/test-build.log)"
+	$(Q){ $(MAKE) -s -j$(JOBS) all && \
+	  $(MAKE) -s -j$(JOBS) lib unit-tests grader-tests kit-objects MODE=asan && \
+	  $(MAKE) -s -j$(JOBS) lib unit-tests kit-objects MODE=tsan; } \
+	  >$(TEST_BUILD_LOG) 2>&1 || { tail -40 $(TEST_BUILD_LOG); exit 1; }
+	$(Q)cd tests && MAKE="$(MAKE)" $(PYTEST) $(if $(ONLY),-k "$(ONLY)") $(PYTEST_ARGS)
 
 # Every lab's kit objects (drivers, serial references, tests, wrappers)
 # in MODE, as the grader links submissions with them.

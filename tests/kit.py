@@ -97,9 +97,10 @@ class Grade:
 def grade(submission, lab=None, *, only=None, timeout=None, extra=(),
           env=None, kit=ROOT, wall=900):
     """Grade `submission` with the release grader, results.json and JUnit
-    written to a temporary folder, the machine lock shared with the other
-    tests."""
-    with tempfile.TemporaryDirectory(prefix="kit-test-grade-") as out:
+    written to a folder of their own under build/test-results/, the
+    machine lock shared with the other tests."""
+    (BUILD / "test-results").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="grade-", dir=BUILD / "test-results") as out:
         results = Path(out) / "results.json"
         junit = Path(out) / "junit.xml"
         args = [GRADER, "--kit", kit, "--submission", submission,
@@ -203,7 +204,8 @@ def open_to_all(path):
     what is graded: open the folders above and below `path`."""
     path = Path(path)
     for p in [path, *path.rglob("*")]:
-        p.chmod(0o755 if p.is_dir() else 0o644)
+        if not p.is_symlink():
+            p.chmod(p.stat().st_mode | (0o755 if p.is_dir() else 0o644))
     for parent in path.parents:
         if parent == Path("/"):
             break

@@ -52,6 +52,10 @@ add_edge(struct text *b, const struct diag *d, const struct hthread *t,
     }
     text_addf(b, "waits for ");
     add_lock(b, t, with_address);
+    if (t->owner == t) {
+        text_addf(b, ", which it holds itself (locked twice)");
+        return;
+    }
     text_addf(b, " held by ");
     add_thread(b, d, t->owner, target_tid);
 }

@@ -13,29 +13,27 @@
 #include <time.h>
 #include <unistd.h>
 
-char *
-hang_diagnose(const struct hang_request *req)
+/* Read the processes of `pids` and their threads (with a first sample of
+ * their CPU time) into d. Returns -1 when out of memory. */
+static int
+read_tree(struct diag *d, const pid_t *pids, size_t npids,
+          char *const *student_files)
 {
-    struct diag d;
-    struct text b = TEXT_INIT;
-    struct timespec sample = {.tv_sec = 0, .tv_nsec = SAMPLE_NS};
-    size_t gdb_runs = 0, shown = 0;
-
-    memset(&d, 0, sizeof(d));
-    d.student_files = req->student_files;
-    d.clk_tck = sysconf(_SC_CLK_TCK);
-    d.procs = calloc(req->npids > 0 ? req->npids : 1, sizeof(*d.procs));
-    if (d.procs == NULL)
-        return NULL;
-    for (size_t i = 0; i < req->npids; i++) {
-        struct hproc *p = &d.procs[d.nprocs];
+    memset(d, 0, sizeof(*d));
+    d->student_files = student_files;
+    d->clk_tck = sysconf(_SC_CLK_TCK);
+    d->procs = calloc(npids > 0 ? npids : 1, sizeof(*d->procs));
+    if (d->procs == NULL)
+        return -1;
+    for (size_t i = 0; i < npids; i++) {
+        struct hproc *p = &d->procs[d->nprocs];
         char path[64];
 
-        if (d.nprocs == MAX_PROCESSES) {
-            d.more_procs = req->npids - i;
+        if (d->nprocs == MAX_PROCESSES) {
+            d->more_procs = npids - i;
             break;
         }
-        p->pid = req->pids[i];
+        p->pid = pids[i];
         p->memfd = -1;
         snprintf(path, sizeof(path), "/proc/%d/comm", (int)p->pid);
         threads_read_line(path, p->comm, sizeof(p->comm));
@@ -44,15 +42,50 @@ hang_diagnose(const struct hang_request *req)
             memset(p, 0, sizeof(*p));
             continue; /* it ended meanwhile */
         }
-        d.nprocs++;
+        d->nprocs++;
     }
+    return 0;
+}
+
+/* What each thread waits for, and the edges of the wait-for graph. */
+static void
+inspect_tree(struct diag *d)
+{
+    for (size_t i = 0; i < d->nprocs; i++)
+        for (size_t j = 0; j < d->procs[i].nthreads; j++)
+            threads_inspect(&d->procs[i].threads[j]);
+    threads_link(d);
+}
+
+static void
+free_tree(struct diag *d)
+{
+    for (size_t i = 0; i < d->nprocs; i++) {
+        for (size_t j = 0; j < d->procs[i].nthreads; j++)
+            free(d->procs[i].threads[j].frames);
+        free(d->procs[i].threads);
+        if (d->procs[i].memfd >= 0 && close(d->procs[i].memfd) != 0) {
+            /* Read-only: a failed close loses nothing. */
+        }
+    }
+    free(d->procs);
+    d->procs = NULL;
+}
+
+char *
+hang_diagnose(const struct hang_request *req)
+{
+    struct diag d;
+    struct text b = TEXT_INIT;
+    struct timespec sample = {.tv_sec = 0, .tv_nsec = SAMPLE_NS};
+    size_t gdb_runs = 0, shown = 0;
+
+    if (read_tree(&d, req->pids, req->npids, req->student_files) != 0)
+        return NULL;
     /* EINTR: a signal came; sleep the rest of the sample. */
     while (nanosleep(&sample, &sample) != 0 && errno == EINTR)
         continue;
-    for (size_t i = 0; i < d.nprocs; i++)
-        for (size_t j = 0; j < d.procs[i].nthreads; j++)
-            threads_inspect(&d.procs[i].threads[j]);
-    threads_link(&d);
+    inspect_tree(&d);
 
     /* A process all of whose threads wait for children (a test runner's
      * parent, a shell) only waits for the rest of the story. */
@@ -81,15 +114,7 @@ hang_diagnose(const struct hang_request *req)
     }
 
     explain_hang(&b, &d, req->seconds);
-    for (size_t i = 0; i < d.nprocs; i++) {
-        for (size_t j = 0; j < d.procs[i].nthreads; j++)
-            free(d.procs[i].threads[j].frames);
-        free(d.procs[i].threads);
-        if (d.procs[i].memfd >= 0 && close(d.procs[i].memfd) != 0) {
-            /* Read-only: a failed close loses nothing. */
-        }
-    }
-    free(d.procs);
+    free_tree(&d);
     if (b.failed) {
         text_free(&b);
         return NULL;
@@ -110,4 +135,40 @@ hang_hook(void *options, const pid_t *pids, size_t npids, double seconds)
     };
 
     return hang_diagnose(&req);
+}
+
+bool
+hang_deadlocked(const pid_t *pids, size_t npids, struct hang_cycle *last)
+{
+    const struct hthread *cycle[HANG_MAX_CYCLE];
+    struct hang_cycle now;
+    struct diag d;
+    bool same;
+
+    memset(&now, 0, sizeof(now));
+    if (read_tree(&d, pids, npids, NULL) != 0)
+        return false;
+    inspect_tree(&d);
+    now.n = threads_find_cycle(&d, cycle, HANG_MAX_CYCLE);
+    for (size_t i = 0; i < now.n; i++) {
+        now.tids[i] = cycle[i]->tid;
+        now.futex[i] = cycle[i]->futex;
+        now.cpu += cycle[i]->cpu1;
+    }
+    free_tree(&d);
+    /* The same threads waiting on the same locks, and no CPU used: the
+     * cycle did not move between the two looks. */
+    same = now.n > 0 && now.n == last->n && now.cpu == last->cpu &&
+           memcmp(now.tids, last->tids, sizeof(now.tids)) == 0 &&
+           memcmp(now.futex, last->futex, sizeof(now.futex)) == 0;
+    *last = now;
+    return same;
+}
+
+bool
+hang_stuck_hook(void *options, const pid_t *pids, size_t npids)
+{
+    struct hang_options *o = options;
+
+    return hang_deadlocked(pids, npids, &o->last);
 }

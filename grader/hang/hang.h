@@ -7,6 +7,7 @@
 #ifndef GRADER_HANG_HANG_H
 #define GRADER_HANG_HANG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -32,15 +33,32 @@ struct hang_request {
  * blocked waiting, else with "the program was still running after N s". */
 char *hang_diagnose(const struct hang_request *request);
 
-/* What the hook needs besides the tree: the student's files (for their
- * frames) and the gdb to use, as in struct hang_request. */
+/* Whether the tree is stuck for good: a wait-for cycle among its threads
+ * (read from /proc and the lock owners, not guessed), the same cycle as at
+ * the last call, and none of its threads having used CPU since. A cycle of
+ * mutex waits and joins can never come undone by itself. `last` remembers
+ * the cycle between calls (start it zeroed). */
+#define HANG_MAX_CYCLE 16
+struct hang_cycle {
+    size_t n;
+    pid_t tids[HANG_MAX_CYCLE];
+    unsigned long long futex[HANG_MAX_CYCLE];
+    unsigned long long cpu; /* ticks of the cycle's threads */
+};
+bool hang_deadlocked(const pid_t *pids, size_t npids, struct hang_cycle *last);
+
+/* What the hooks need besides the tree: the student's files (for their
+ * frames) and the gdb to use, as in struct hang_request, and the cycle
+ * last seen. Zero it all for every run. */
 struct hang_options {
     char *const *student_files;
     const char *gdb;
+    struct hang_cycle last;
 };
 
-/* hang_diagnose() as the runner's hang hook: `options` is a struct
- * hang_options. */
+/* hang_diagnose() and hang_deadlocked() as the runner's hang hook
+ * (run/runner.h): `options` is a struct hang_options. */
 char *hang_hook(void *options, const pid_t *pids, size_t npids, double seconds);
+bool hang_stuck_hook(void *options, const pid_t *pids, size_t npids);
 
 #endif

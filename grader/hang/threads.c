@@ -237,8 +237,13 @@ classify_futex(struct hthread *t)
         bool robust = owner > 0 && (lock & FUTEX_TID_MASK) == owner;
 
         /* The type: NORMAL..ADAPTIVE in the low bits, flags above; a
-         * barrier or another futex user rarely looks like this. */
-        if ((plain || robust) && owner > 0 && owner != t->tid &&
+         * barrier or another futex user rarely looks like this. A thread
+         * waiting on a normal mutex it holds itself (locked twice) waits
+         * for ever: an error-checking mutex would have refused, a
+         * recursive one would not have waited. */
+        bool self = owner == t->tid && ((type & 0xf) == 0 || (type & 0xf) == 3);
+
+        if ((plain || robust) && owner > 0 && (owner != t->tid || self) &&
             (type & 0xf) <= 3 && (unsigned)type < 1024) {
             t->kind = WAIT_LOCK;
             t->owner_tid = owner;
@@ -362,4 +367,36 @@ threads_syscall_name(long nr)
     const struct syscall_info *s = syscall_info(nr);
 
     return s != NULL ? s->name : NULL;
+}
+
+size_t
+threads_find_cycle(const struct diag *d, const struct hthread **cycle,
+                   size_t max)
+{
+    size_t total = 0;
+
+    for (size_t i = 0; i < d->nprocs; i++)
+        total += d->procs[i].nthreads;
+    for (size_t i = 0; i < d->nprocs; i++)
+        for (size_t j = 0; j < d->procs[i].nthreads; j++) {
+            const struct hthread *x = &d->procs[i].threads[j], *y = x;
+            size_t n = 0;
+
+            /* Each thread waits for at most one other: x is on a cycle
+             * when following the edges brings it back within `total`. */
+            for (size_t k = 0; k < total && y != NULL; k++) {
+                y = y->owner;
+                if (y == x)
+                    break;
+            }
+            if (y != x)
+                continue;
+            do {
+                if (n < max)
+                    cycle[n++] = y;
+                y = y->owner;
+            } while (y != x);
+            return n;
+        }
+    return 0;
 }

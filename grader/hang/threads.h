@@ -95,6 +95,14 @@ void threads_inspect(struct hthread *t);
 /* Turn owner TIDs into edges of the wait-for graph. */
 void threads_link(struct diag *d);
 
+/* The threads of the first wait-for cycle among d's threads (each waits
+ * for a lock the next holds, or for the next to end; a thread that holds
+ * the lock it waits for is a cycle of one), up to `max` of them into
+ * `cycle`, in the order of the cycle. Returns how many: 0 when there is no
+ * cycle. */
+size_t threads_find_cycle(const struct diag *d, const struct hthread **cycle,
+                          size_t max);
+
 /* The name of system call `nr` as a blocked thread shows it; NULL when it
  * is not one the diagnosis knows. */
 const char *threads_syscall_name(long nr);

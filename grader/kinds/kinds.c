@@ -39,7 +39,7 @@ static const struct kind table[] = {
         .needs = none,
         .takes = suite_keys,
         .timeout_means = SUITE_TIMEOUT,
-        .limits = SUITE_LIMITS(2048, 4096),
+        .limits = SUITE_LIMITS(1024, 4096),
         .run = kind_check,
     },
     {
@@ -71,7 +71,7 @@ static const struct kind table[] = {
         .needs = none,
         .takes = suite_keys,
         .timeout_means = SUITE_TIMEOUT,
-        .limits = SUITE_LIMITS(2048, 4096),
+        .limits = SUITE_LIMITS(1024, 4096),
         .run = kind_leftovers,
     },
     {
@@ -214,8 +214,9 @@ kind_request(const struct kind_call *call, char *const *argv,
         .workdir = call->workdir,
     };
 
+    memset(hang, 0, sizeof(*hang));
     hang->student_files = call->student_files;
-    hang->gdb = NULL;
+    req.hang.stuck = hang_stuck_hook;
     req.hang.diagnose = hang_hook;
     req.hang.ctx = hang;
     return req;

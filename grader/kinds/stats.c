@@ -78,6 +78,20 @@ stats_speedup_score(double student, double calibration, double target,
 }
 
 bool
+stats_clear_verdict(const double *student, const double *calibration,
+                    size_t n, double target)
+{
+    bool full = n >= STATS_CLEAR_ROUNDS, none = n >= STATS_CLEAR_ROUNDS;
+
+    for (size_t i = 0; i < n; i++) {
+        full = full && calibration[i] > 0 &&
+               student[i] / calibration[i] >= target * 1.05;
+        none = none && student[i] <= 1.0;
+    }
+    return full || none;
+}
+
+bool
 stats_can_judge(double calibration, double target)
 {
     return target * calibration >= 1.1;

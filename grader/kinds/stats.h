@@ -29,6 +29,15 @@ bool stats_stable(const double *values, size_t n, double tolerance);
 double stats_speedup_score(double student, double calibration, double target,
                            double points);
 
+/* Whether n rounds (at least STATS_CLEAR_ROUNDS) already fix the verdict,
+ * whatever more rounds would show: every round's ratio of the student's
+ * speedup to the calibration's at least `target` plus a 5 % margin (full
+ * points), or every round's student speedup at most 1 (none). Anything in
+ * between needs the medians. */
+#define STATS_CLEAR_ROUNDS 3
+bool stats_clear_verdict(const double *student, const double *calibration,
+                         size_t n, double target);
+
 /* Whether a calibration speedup C lets a target tell parallel code from
  * serial: the full-marks speedup target * C must clearly exceed 1. */
 bool stats_can_judge(double calibration, double target);

@@ -134,7 +134,9 @@ suite_describe_checks(struct text *t, const struct suite_run *run, int most)
 {
     const struct tap_log *tap = &run->tap;
     int shown = 0,
-        total = run->run.end == RUN_TIMED_OUT ? (int)tap->n : run->total;
+        total = run->run.end == RUN_TIMED_OUT || run->run.end == RUN_DEADLOCKED
+                    ? (int)tap->n
+                    : run->total;
 
     text_addf(t, "%d of %d checks passed\n", run->passed, total);
     for (size_t i = 0; i < tap->n && shown < most; i++) {
@@ -155,7 +157,7 @@ suite_failed(const struct kind_call *call, const struct suite_run *s,
     const struct run_result *r = &s->run;
 
     *status = TEST_FAILED;
-    if (r->end == RUN_TIMED_OUT) {
+    if (r->end == RUN_TIMED_OUT || r->end == RUN_DEADLOCKED) {
         text_addf(out, "The tests %s.\n", s->how);
         if (r->hang_report != NULL)
             text_addf(out, "%s\n", r->hang_report);
@@ -203,7 +205,7 @@ suite_add_notes(struct text *out, const struct suite_run *s,
 {
     const struct run_result *r = &s->run;
 
-    if (r->memory_limit_hit &&
+    if (r->memory_limit_hit && r->end != RUN_OUT_OF_MEMORY &&
         !(r->end == RUN_SIGNALED && r->signal == SIGKILL))
         text_addf(out,
                   "The run went past its memory limit (%ld MB for all its "

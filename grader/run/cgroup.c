@@ -1,6 +1,7 @@
 /* The grader's runner: cgroups, either version (see cgroup.h). */
 #include "run/cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -95,10 +96,46 @@ cgroup_parent(const char *controller, char *out, size_t len, bool *v2)
     return -1;
 }
 
+/* Remove the cgroups that graders which died (killed before their
+ * cleanup) left under `parent`: kit-grader-PID-N of a PID no longer alive,
+ * once empty. */
+static void
+sweep_stale(const char *parent)
+{
+    DIR *d = opendir(parent);
+    struct dirent *e;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        char path[PATH_MAX];
+        int pid;
+
+        if (sscanf(e->d_name, "kit-grader-%d-", &pid) != 1 || pid <= 0 ||
+            pid == (int)getpid() || kill(pid, 0) == 0 || errno == EPERM ||
+            snprintf(path, sizeof(path), "%s/%s", parent, e->d_name) >=
+                (int)sizeof(path))
+            continue;
+        (void)rmdir(path); /* EBUSY: it still holds a process; left alone */
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
 int
 cgroup_make(const char *parent, char dir[PATH_MAX], char procs[PATH_MAX])
 {
     static unsigned serial;
+    /* The parents swept so far: one for pids, one for memory. */
+    static char swept[2][PATH_MAX];
+
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(swept[i], parent) == 0)
+            break;
+        if (swept[i][0] == '\0') {
+            snprintf(swept[i], sizeof(swept[i]), "%s", parent);
+            sweep_stale(parent);
+            break;
+        }
+    }
 
     if (snprintf(dir, PATH_MAX, "%s/kit-grader-%d-%u", parent, (int)getpid(),
                  serial++) >= PATH_MAX ||

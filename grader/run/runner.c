@@ -30,6 +30,9 @@
 #define CLEAN_PATH "/usr/local/bin:/usr/bin:/bin"
 #define NS_PER_S 1000000000LL
 #define NS_PER_MS 1000000LL
+/* How often, after its first second, a run is asked whether it is stuck
+ * for good (the hang hook's `stuck`). */
+#define STUCK_INTERVAL_NS (1000 * NS_PER_MS)
 /* How often the tree is sampled for the process limit. A sample walks all of
  * /proc, so the interval also stretches to keep that under 5% of a core. */
 #define SCAN_INTERVAL_NS (50 * NS_PER_MS)
@@ -281,7 +284,13 @@ reap(pid_t pid, int *status, double *cpu)
     }
 }
 
-enum how_ended { ENDED_BY_ITSELF, ENDED_TIMEOUT, ENDED_TOO_MANY };
+enum how_ended {
+    ENDED_BY_ITSELF,
+    ENDED_TIMEOUT,
+    ENDED_DEADLOCK,
+    ENDED_TOO_MANY,
+    ENDED_OUT_OF_MEMORY
+};
 
 /* One run being watched. */
 struct watch {
@@ -289,7 +298,8 @@ struct watch {
     int *out;  /* the output pipe; -1 once it has ended */
     int pidfd; /* readable when the main process ends; -1 without */
     struct capture *cap;
-    const struct pids_cgroup *cgroup; /* the run's, if one could be made */
+    const struct pids_cgroup *cgroup;   /* the run's, if one could be made */
+    const struct memory_cgroup *memory; /* the same */
     int64_t start_ns, end_ns;
     enum how_ended how;
 };
@@ -297,10 +307,24 @@ struct watch {
 /* Read the output until the main process ends (left a zombie, for
  * tree_kill), the wall time is up, or the tree grows past the process
  * limit. Returns 0, or -1 with errno and the call that failed in *failed. */
-static int
-watch_run(struct run_tree *tree, const struct run_limits *limits,
-          struct watch *w, struct run_result *res, const char **failed)
+/* Whether the hang hook finds the run stuck for good. */
+static bool
+is_stuck(const struct run_hang_hook *hook, struct run_tree *tree)
 {
+    size_t n = 0;
+    pid_t *pids = tree_live(tree, &n);
+    bool stuck = pids != NULL && hook->stuck(hook->ctx, pids, n);
+
+    free(pids);
+    return stuck;
+}
+
+static int
+watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
+          struct run_result *res, const char **failed)
+{
+    const struct run_limits *limits = &req->limits;
+    int64_t next_stuck = w->start_ns + STUCK_INTERVAL_NS;
     /* Without a subreaper the grader loses sight of orphans; sampling the
      * tree then at least remembers the sessions they escape into. */
     bool scanning = limits->processes > 0 || !is_subreaper();
@@ -335,6 +359,14 @@ watch_run(struct run_tree *tree, const struct run_limits *limits,
             w->how = ENDED_TIMEOUT;
             return 0;
         }
+        if (req->hang.stuck != NULL && now >= next_stuck) {
+            if (is_stuck(&req->hang, tree)) {
+                w->end_ns = kit_now_ns();
+                w->how = ENDED_DEADLOCK;
+                return 0;
+            }
+            next_stuck = kit_now_ns() + STUCK_INTERVAL_NS;
+        }
         if (scanning && now >= next_scan) {
             long alive = tree_scan(tree);
             int64_t took;
@@ -353,12 +385,21 @@ watch_run(struct run_tree *tree, const struct run_limits *limits,
                 w->how = ENDED_TOO_MANY;
                 return 0;
             }
+            /* Past its memory limit a run is over: a test suite would only
+             * hit it again in every test that allocates. */
+            if (memory_cgroup_hit_limit(w->memory)) {
+                w->end_ns = kit_now_ns();
+                w->how = ENDED_OUT_OF_MEMORY;
+                return 0;
+            }
             took = kit_now_ns() - now;
             next_scan = now + (20 * took > SCAN_INTERVAL_NS ? 20 * took
                                                             : SCAN_INTERVAL_NS);
         }
         if (deadline != 0 && deadline - now < wait_ns)
             wait_ns = deadline - now;
+        if (req->hang.stuck != NULL && next_stuck - now < wait_ns)
+            wait_ns = next_stuck - now > 0 ? next_stuck - now : 0;
         if (scanning && next_scan - now < wait_ns)
             wait_ns = next_scan - now;
         if (w->pidfd < 0 && wait_ns > SCAN_INTERVAL_NS)
@@ -512,7 +553,8 @@ run_program(const struct run_request *req, struct run_result *res)
         .null_fd = null_fd,
         .err_w = err[1],
         .grader = getpid(),
-        .let_grader_trace = req->hang.diagnose != NULL,
+        .let_grader_trace =
+            req->hang.diagnose != NULL || req->hang.stuck != NULL,
         .sandbox = req->sandbox,
         .workdir = req->workdir,
         .pass_fd = req->pass_fd,
@@ -578,9 +620,10 @@ run_program(const struct run_request *req, struct run_result *res)
                        .pidfd = pidfd,
                        .cap = &cap,
                        .cgroup = &cg,
+                       .memory = &mcg,
                        .start_ns = start_ns};
 
-    if (watch_run(tree, &req->limits, &w, res, &failed) != 0) {
+    if (watch_run(tree, req, &w, res, &failed) != 0) {
         int e = errno;
 
         kill_run(tree, false, &status, res);
@@ -588,7 +631,7 @@ run_program(const struct run_request *req, struct run_result *res)
         goto out;
     }
 
-    if (w.how == ENDED_TIMEOUT)
+    if (w.how == ENDED_TIMEOUT || w.how == ENDED_DEADLOCK)
         diagnose(req, tree, &w, res);
     if (kill_run(tree, w.how == ENDED_BY_ITSELF, &status, res) != 0) {
         /* Reported in the output: a grade must not hide a process that
@@ -616,8 +659,14 @@ run_program(const struct run_request *req, struct run_result *res)
     case ENDED_TIMEOUT:
         res->end = RUN_TIMED_OUT;
         break;
+    case ENDED_DEADLOCK:
+        res->end = RUN_DEADLOCKED;
+        break;
     case ENDED_TOO_MANY:
         res->end = RUN_TOO_MANY_PROCESSES;
+        break;
+    case ENDED_OUT_OF_MEMORY:
+        res->end = RUN_OUT_OF_MEMORY;
         break;
     case ENDED_BY_ITSELF:
         if (WIFSIGNALED(status)) {
@@ -691,6 +740,12 @@ run_describe(const struct run_result *r, char *buf, size_t len)
             snprintf(buf, len, "killed by signal %d (%s)", r->signal,
                      strsignal(r->signal));
         break;
+    case RUN_DEADLOCKED:
+        snprintf(buf, len,
+                 "deadlocked: stopped after %.1f s, its threads in a wait-for "
+                 "cycle that did not move",
+                 r->wall_seconds);
+        break;
     case RUN_TIMED_OUT:
         snprintf(buf, len, "timed out after %.1f s",
                  r->limits.wall_seconds > 0 ? r->limits.wall_seconds
@@ -699,6 +754,12 @@ run_describe(const struct run_result *r, char *buf, size_t len)
     case RUN_TOO_MANY_PROCESSES:
         snprintf(buf, len, "tried to run more than %ld processes at once",
                  r->limits.processes);
+        break;
+    case RUN_OUT_OF_MEMORY:
+        snprintf(buf, len,
+                 "went past its memory limit (%ld MB for all its processes) "
+                 "and was stopped",
+                 r->limits.tree_memory_mb);
         break;
     case RUN_NOT_STARTED: {
         const char *why = r->output != NULL ? r->output : "";

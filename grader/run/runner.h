@@ -14,10 +14,15 @@
 
 struct sandbox;
 
-/* What to do with a run that is out of time while its whole tree is still
- * alive: `diagnose` says where it hangs (the hang stage, hang/hang.h, is
- * one), in a malloc'ed text or NULL. The runner knows nothing of how. */
+/* What to do with a run that hangs, with its whole tree still alive; the
+ * hang stage (hang/hang.h) gives both, and the runner knows nothing of
+ * how. `stuck`, asked about once a second while the run goes on: whether
+ * it can never end by itself (its threads deadlocked), and then the run is
+ * stopped at once instead of at its time limit. `diagnose`, on a timeout
+ * or once stuck: where it hangs, in a malloc'ed text or NULL. Either may be
+ * NULL. */
 struct run_hang_hook {
+    bool (*stuck)(void *ctx, const pid_t *pids, size_t npids);
     char *(*diagnose)(void *ctx, const pid_t *pids, size_t npids,
                       double seconds);
     void *ctx;
@@ -34,9 +39,8 @@ struct run_request {
      * NULL-terminated, may be NULL. */
     char *const *env;
     struct run_limits limits;
-    /* On a timeout: called before the tree is killed, and may let gdb
-     * attach (the program allows its tracer to be the grader). NULL
-     * diagnose: nothing. */
+    /* Hangs: asked while the run goes on, and called before the tree is
+     * killed; the program then lets its tracer be the grader, for gdb. */
     struct run_hang_hook hang;
     /* Student code: the walls it runs in (its user, namespaces); NULL for
      * the kit's own programs. The one way the sandbox reaches a run. */
@@ -50,10 +54,13 @@ struct run_request {
 };
 
 enum run_end {
-    RUN_EXITED,    /* exit_code is valid */
-    RUN_SIGNALED,  /* signal is valid (a crash, or RLIMIT_CPU's SIGXCPU) */
-    RUN_TIMED_OUT, /* past wall_seconds: killed */
+    RUN_EXITED,     /* exit_code is valid */
+    RUN_SIGNALED,   /* signal is valid (a crash, or RLIMIT_CPU's SIGXCPU) */
+    RUN_TIMED_OUT,  /* past wall_seconds: killed */
+    RUN_DEADLOCKED, /* the hang hook found it stuck for good: killed */
     RUN_TOO_MANY_PROCESSES, /* past limits.processes: killed */
+    RUN_OUT_OF_MEMORY,      /* the kernel killed a process of it for
+                               tree_memory_mb: the rest was killed then */
     RUN_NOT_STARTED         /* fork or exec failed: see output */
 };
 
@@ -68,7 +75,8 @@ struct run_result {
     size_t output_len;
     size_t output_total;   /* bytes the program wrote in all */
     bool output_truncated; /* the middle was cut: "[... N bytes cut ...]" */
-    /* The hang hook's text on RUN_TIMED_OUT; NULL otherwise. */
+    /* The hang hook's text on RUN_TIMED_OUT or RUN_DEADLOCKED; NULL
+     * otherwise. */
     char *hang_report;
     /* Processes of the tree still alive after the main one ended (escaped
      * with setsid, or orphaned), found and killed. Counted only when the
@@ -81,7 +89,8 @@ struct run_result {
     /* The most processes of the tree seen alive at once; the tree is sampled
      * every 50 ms or so only when limits.processes is set, else 0. */
     long processes_peak;
-    /* The kernel killed a process of the run for tree_memory_mb. */
+    /* The kernel killed a process of the run for tree_memory_mb (the run
+     * then ends as RUN_OUT_OF_MEMORY, unless it ended first). */
     bool memory_limit_hit;
     pid_t pid;                /* of the main process; 0 if not started */
     struct run_limits limits; /* those of the request, for run_describe */

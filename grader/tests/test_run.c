@@ -472,6 +472,58 @@ START_TEST(busy_program_is_reported_running)
 }
 END_TEST
 
+/* With the stuck hook, a deadlock ends the run within seconds of its
+ * cycle staying put, long before its time limit. */
+START_TEST(deadlock_is_stopped_in_seconds)
+{
+    char *argv[] = {deadlock, NULL};
+    char *student[] = {"deadlock.c", NULL};
+    /* No gdb: what is tested is the stop; the diagnosis is tested above. */
+    struct hang_options hang = {.student_files = student, .gdb = ""};
+    struct run_request req = {
+        .argv = argv,
+        .cwd = bin_dir,
+        .limits = {.wall_seconds = 60, .processes = 16},
+        .hang = {.stuck = hang_stuck_hook, .diagnose = hang_hook, .ctx = &hang},
+    };
+    struct run_result r;
+    char how[200];
+
+    ck_assert_msg(built, "the test programs did not build: %s", build_error);
+    ck_assert_int_eq(run_program(&req, &r), 0);
+    ck_assert_int_eq(r.end, RUN_DEADLOCKED);
+    ck_assert_msg(r.wall_seconds < 10, "stopped after %.1f s", r.wall_seconds);
+    ck_assert_msg(starts_with(r.hang_report, "suspected deadlock: thread "),
+                  "%s", r.hang_report);
+    run_describe(&r, how, sizeof(how));
+    ck_assert_msg(strstr(how, "deadlocked: stopped after") != NULL, "%s", how);
+    ck_assert_int_eq(leftovers(), 0);
+    run_result_free(&r);
+}
+END_TEST
+
+/* A program that sleeps, blocked in the kernel but in no wait-for cycle,
+ * is never taken for stuck: it runs to its time limit, past the two looks
+ * of the stuck hook (at 1 and 2 s) that a deadlock takes. */
+START_TEST(sleeping_program_is_not_stuck)
+{
+    char *argv[] = {misbehave, "sleep", NULL};
+    struct hang_options hang = {0};
+    struct run_request req = {
+        .argv = argv,
+        .cwd = bin_dir,
+        .limits = {.wall_seconds = 2.3},
+        .hang = {.stuck = hang_stuck_hook, .ctx = &hang},
+    };
+    struct run_result r;
+
+    ck_assert_msg(built, "the test programs did not build: %s", build_error);
+    ck_assert_int_eq(run_program(&req, &r), 0);
+    ck_assert_int_eq(r.end, RUN_TIMED_OUT);
+    run_result_free(&r);
+}
+END_TEST
+
 START_TEST(describe_says_how_each_run_ended)
 {
     struct run_result r;
@@ -543,6 +595,8 @@ run_suite(void)
     tcase_add_test(hangs, deadlock_is_diagnosed_with_locks_and_lines);
     tcase_add_test(hangs, deadlock_is_found_without_gdb);
     tcase_add_test(hangs, busy_program_is_reported_running);
+    tcase_add_test(hangs, deadlock_is_stopped_in_seconds);
+    tcase_add_test(hangs, sleeping_program_is_not_stuck);
     suite_add_tcase(s, hangs);
     return s;
 }

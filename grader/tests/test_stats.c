@@ -99,6 +99,27 @@ START_TEST(noise_gate_decisions)
 }
 END_TEST
 
+START_TEST(clear_verdicts_stop_early)
+{
+    /* Ratios 0.94, 0.90, 0.97 against a target of 0.8: full points. */
+    const double fast[] = {1.84, 1.78, 1.90}, cal[] = {1.96, 1.98, 1.96};
+    /* Serial code: no round faster than the serial reference. */
+    const double serial[] = {0.99, 1.0, 0.97};
+    /* One round below target + 5 %: the medians must decide. */
+    const double near[] = {1.84, 1.62, 1.90};
+
+    ck_assert(stats_clear_verdict(fast, cal, 3, 0.8));
+    ck_assert(stats_clear_verdict(serial, cal, 3, 0.8));
+    ck_assert(!stats_clear_verdict(near, cal, 3, 0.8));
+    /* Two rounds fix nothing, however clear. */
+    ck_assert(!stats_clear_verdict(fast, cal, 2, 0.8));
+    ck_assert(!stats_clear_verdict(serial, cal, 2, 0.8));
+    /* A speedup of 1.2 is neither full marks nor none. */
+    const double some[] = {1.2, 1.2, 1.2};
+    ck_assert(!stats_clear_verdict(some, cal, 3, 0.8));
+}
+END_TEST
+
 START_TEST(thread_counts_capped_at_usable)
 {
     struct test_spec t = {.threads = {2, 4, 8}, .nthreads = 3};
@@ -129,6 +150,7 @@ stats_suite(void)
     tcase_add_test(tc, spread_and_stability);
     tcase_add_test(tc, scoring_curve);
     tcase_add_test(tc, noise_gate_decisions);
+    tcase_add_test(tc, clear_verdicts_stop_early);
     tcase_add_test(tc, thread_counts_capped_at_usable);
     suite_add_tcase(s, tc);
     return s;
