@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The kit's top Makefile: `make help` lists what it does.
 KIT_ROOT := $(CURDIR)
 include mk/config.mk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: the shared command line of lab programs. */
 #include "kit_args.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: the bench harness behind every lab's `bench` program. */
 #include "kit_bench.h"
 #include "kit_args.h"

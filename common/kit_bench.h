@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file kit_bench.h
  * @brief The bench harness each lab's `bench` program is built on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: the calibration kernels the grader's speedup verdicts rest on. */
 #include "kit_calibrate.h"
 #include "kit_pthread.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file kit_calibrate.h
  * @brief Perfectly parallel kernels that tell what speedup this machine

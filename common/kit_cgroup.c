@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: the cgroup CPU quota that caps the usable CPUs, and the count of
  * throttled periods that tells the grader a quota slowed its measurements.
  * Both cgroup versions are read: v2 (`cpu.max`, one unified tree) and v1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: fatal-error reporting behind the checked pthread wrappers. */
 #include "kit_pthread.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file kit_pthread.h
  * @brief Checked pthread calls: a failing call prints what failed, where and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: seeding and bounded draws for the per-thread generator. */
 #include "kit_rng.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file kit_rng.h
  * @brief A small, fast, seedable random generator, one per thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file kit_sanitizer.h
  * @brief Whether the kit's own code (a lab's tests, never a submission) is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: monotonic wall time and CPU time. */
 #include "kit_time.h"
 #include "kit_pthread.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file kit_time.h
  * @brief Wall-clock and CPU-time readings for timing lab code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit: counting packages, cores, hardware threads and caches with hwloc,
  * inside the CPUs this process may use. */
 #define _GNU_SOURCE /* sysconf(_SC_NPROCESSORS_ONLN) */

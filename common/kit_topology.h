@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file kit_topology.h
  * @brief How many cores this process can really use, and what they are.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader: `grader --describe` (see describe.h), written with jansson. */
 #include "describe.h"
 #include "base/format.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader: `grader --describe`, what the kit's labs are, for every
  * script that needs a lab's submit files, tests or points (the Gradescope
  * package, the kit's own tests, class grading): they ask the grader rather

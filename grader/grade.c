@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader: one lab, end to end (see grade.h). Read the lab's spec from
  * the kit; make a fresh work folder with the submission's submit files;
  * build the flavours the tests need; refuse what the objects may not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader: grading one lab of one submission, from its lab.ini to a
  * struct lab_result, stage by stage: the lab spec (spec/), preparing the
  * submission (prepare/), then each test by its kind (kinds/), every run of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader: grades labs of a submission against the kit's own tests and
  * lab.ini, and writes the reports. `grader --help` says how to call it.
  * Exit status: 0 full marks, 1 graded below full marks, 2 could not grade. */

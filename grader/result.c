@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader: totals and cleanup of what a grade holds (see result.h). */
 #include "result.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader: what grading a lab produced, as every report reads it. */
 #ifndef GRADER_RESULT_H
 #define GRADER_RESULT_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make bench-class [N=30]`: how fast a class is graded. Makes N student
 # folders of lab 02 under build/bench-class/class, in turn the reference
 # solution, the starter and one of the grader's fixtures of bad submissions

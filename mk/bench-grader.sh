@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make bench-grader`: grade every lab's reference solution, sanitizer builds
 # and speedup measurements included, and print the wall time, the usable
 # CPUs and each speedup ratio. The goal on a 2-core machine is 60 s or less.

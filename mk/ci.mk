@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CI templates and the Gradescope package (ci/): make gradescope.
 # Included by the top Makefile; ci/README.md says how an instructor uses them.
 

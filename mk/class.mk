@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Grading a whole class from a folder: make grade-class. The program is
 # grader/class/, linked with the grader's base and lab-spec stages (the
 # same lab catalogue and files code), built into

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Compiler flags and build flavours shared by every Makefile of the kit.
 # Included with KIT_ROOT set to the kit's top folder.
 

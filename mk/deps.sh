@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs, or checks for, the Debian packages the kit needs.
 # Usage: mk/deps.sh install        install every package the kit uses
 #        mk/deps.sh install grading  only what building and grading the labs

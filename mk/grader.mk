@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # How the grader (grader/) and its unit tests are built; included by the top
 # Makefile. The grader's sources are its top folder (the command line and
 # the pipeline) and one folder per stage; grader/README.md maps them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make gradescope LAB=NN`: the Gradescope autograder zip of one lab,
 # build/gradescope/NN-name-autograder.zip. Its top holds setup.sh and
 # run_autograder (ci/gradescope/), the lab's name in `lab`, where the kit

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The rules every lab shares; a lab's Makefile sets LAB_PROGRAMS (the kit's
 # programs of the lab, each a main in kit/) and includes this file.
 #

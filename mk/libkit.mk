@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # How libkit (common/) and its unit tests are built; included by the top
 # Makefile and by every lab's Makefile, so a lab builds on its own too.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The measured figures of the slides, included by the top Makefile.
 #   make plots   runs the experiments of the labs' reference solutions on
 #                this machine (release build) and draws each figure with

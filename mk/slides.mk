@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The slides (slides/), included by the top Makefile.
 #   make slides        every deck to self-contained HTML in build/slides/
 #   make test-slides   every C snippet of the decks compiles, and every page

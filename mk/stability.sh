@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make stability [RUNS=N] [BUSY=1]`: grade lab 02's reference solution's
 # speedup tests RUNS times and count the verdicts (points and status) that
 # differ from the most common one. With BUSY=1 a busy loop keeps one CPU

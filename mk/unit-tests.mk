@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The unit tests of libkit (common/tests/), one Check suite per module,
 # linked into one runner.
 

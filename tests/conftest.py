@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """pytest's set-up for the kit's own tests (`make test`): the long tests go
 first, so that two workers (pytest-xdist) finish together; the tests that
 must not overlap share an xdist group."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The kit's own tests: what the test modules share. Paths of the kit,
 running a command with its output kept, the machine lock that keeps timing
 to itself, the grader called as the tests call it, and the fixtures'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The attack fixtures (grader/tests/fixtures/attacks/): each is graded,
 and then checked contained, in what a grade cannot show: the kit's files
 are as they were, no process of the sandbox's user is left, no connection

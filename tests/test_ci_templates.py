@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The CI templates for instructors (ci/github, ci/gitlab): every YAML file
 parses, the workflows run the kit's real make targets with variables the
 grade rule uses, and they upload the files the grade writes."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """grade-class on a small class of lab 02, graded on the quick tests only:
 the gradebook's rows, columns and totals; resuming, FORCE=1 and an
 interrupted run; that a student's code cannot read another student's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The kit's documents: the API reference builds with Doxygen, warnings
 as errors; the slide decks render, their C compiles, and every page opens
 offline in headless Chromium."""

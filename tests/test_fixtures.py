@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The fixtures of bad submissions (grader/tests/fixtures/NN-name/): each
 graded on the tests it is about gets the verdict and the diagnosis its
 `expect` file names."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The grader on the kit's own labs: the reference solutions at full marks,
 the starters at zero and promptly, `--describe` saying what lab.ini says,
 and bad input refused with one message and exit status 2."""

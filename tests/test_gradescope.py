@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The Gradescope package (make gradescope, ci/gradescope/): the zip holds
 the autograder's scripts and the kit without solutions; its setup.sh
 builds the grader; its run_autograder grades every layout a student may

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every lab as a student meets it: the starter builds and fails its tests
 with messages (no crash, no hang), the reference solution passes them,
 every program of the lab refuses a bad flag, and the lab folder shows at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The C unit tests, in Check: libkit's (common/tests/) and the grader's
 (grader/tests/), each in the release build and under the sanitizers."""
 

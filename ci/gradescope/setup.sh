@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Gradescope's setup.sh for one lab of the concurrency kit: runs once, as
 # root, when Gradescope builds the autograder image from the zip that
 # `make gradescope LAB=NN` made (unpacked into /autograder/source). It

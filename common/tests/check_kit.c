@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit's unit tests: runs every module's suite; exit status 0 when all pass.
  */
 #include "suites.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libkit's unit tests: one Check suite per module, run by check_kit.c. */
 #ifndef KIT_TEST_SUITES_H
 #define KIT_TEST_SUITES_H

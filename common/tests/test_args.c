@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of kit_args: every value checked, bad input refused with exit 2.
  */
 #include "kit_args.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the checked pthread wrappers. NDEBUG is defined on purpose:
  * the checks must not vanish the way assert() does in a release build. */
 #define NDEBUG

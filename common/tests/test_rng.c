@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of kit_rng: reproducible, independent streams, unbiased ranges. */
 #include "kit_rng.h"
 #include "suites.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of kit_time: clocks move forward and CPU time follows work. */
 #include "kit_time.h"
 #include "suites.h"

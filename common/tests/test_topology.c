@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of kit_topology: counts on synthetic machines, the live
  * affinity mask, and the cgroup CPU quota read from a fake cgroup tree. */
 #define _GNU_SOURCE /* sched_setaffinity, CPU_SET */

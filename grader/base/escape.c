@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: escaping (see escape.h). Student output is untrusted
  * bytes: every report passes it through one of these before it lands in a
  * file or on a terminal. */

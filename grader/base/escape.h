@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: the one escaping module. Student output may hold any
  * byte; these make it safe in UTF-8 JSON, XML 1.0 (and HTML), Markdown and
  * on a terminal, and quote it so that it cannot pass for the grader's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: folders, paths and whole files (see files.h). */
 #define _GNU_SOURCE /* asprintf */
 #include "base/files.h"

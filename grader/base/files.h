@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: folders, paths and whole files, for the grader and
  * grade-class alike. */
 #ifndef GRADER_BASE_FILES_H

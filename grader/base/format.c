@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: numbers and names written for people (see format.h). */
 #include "base/format.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: numbers and names as the reports and the gradebook
  * write them. */
 #ifndef GRADER_BASE_FORMAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: the machine (see machine.h), from libkit's topology. */
 #include "base/machine.h"
 #include "base/format.h"

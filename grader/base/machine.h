@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: the machine a grade is measured on, probed once per
  * run and said one way in every report. */
 #ifndef GRADER_BASE_MACHINE_H

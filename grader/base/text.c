@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: the growing string (see text.h). */
 #include "base/text.h"
 

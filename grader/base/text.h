@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's base: a growing string, the one every stage builds its
  * messages and reports in. */
 #ifndef GRADER_BASE_TEXT_H

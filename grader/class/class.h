@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grade-class: grades every student folder of a class with the grader, into
  * a gradebook. The declarations its files share: the roster (who and which
  * labs), the jobs (one grader run per student and lab), the outcome read

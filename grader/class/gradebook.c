@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grade-class: the gradebook, OUT/gradebook.csv, rebuilt on every run from
  * every results.json under OUT: a row per student, a column per test (in
  * the order of the results, lab after lab), then total, max and status. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grade-class: grades every student folder of a class with the grader, in
  * parallel on the usable CPUs, into OUT/gradebook.csv and per student and
  * lab a results.json, the grader's report and its plots. `grade-class

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grade-class: a student-lab's outputs on disk: which results.json counts as
  * graded, how a grader run is prepared for and accepted, and what a
  * results.json says (read with jansson). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grade-class: the pool of grader processes. Up to `jobs` graders run at
  * once, each in a worker slot; the machine lock they share (the grader's
  * --machine-lock) lets builds and correctness runs overlap while a speedup

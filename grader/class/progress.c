@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grade-class: progress. On a terminal, one bar line redrawn in place; in a
  * log (CI, a file), one line per finished student-lab. Time left is the
  * mean wall time of the graders finished so far, times those left, over

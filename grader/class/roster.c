@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* grade-class: the roster: the students of a class folder, the kit's labs,
  * and where each student's submission of a lab is. */
 #include "class.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis in words (see explain.h). */
 #include "hang/explain.h"
 #include "hang/gdb.h"

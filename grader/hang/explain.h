@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis, said: a wait-for cycle among the threads
  * ("suspected deadlock: thread 2 waits for lock_b held by thread 3, which
  * waits for lock_a held by thread 2"), or every thread blocked, or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis: gdb's view of the tree (see gdb.h). */
 #include "hang/gdb.h"
 #include "base/files.h"

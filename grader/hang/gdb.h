@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis: what gdb adds to the /proc view, run in
  * batch mode on each process (through the runner, with a time limit): the
  * backtrace of every thread, reduced to its frames, and the names of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis (see hang.h): /proc first, a CPU sample,
  * the wait-for graph, gdb, then the words. */
 #include "hang/hang.h"

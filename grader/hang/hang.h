@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis: where the threads of a program that ran
  * out of time are blocked, and for whom they wait; a wait-for cycle among
  * them is reported as a suspected deadlock, with the student's own source

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis: each thread of the tree, from /proc (see
  * threads.h). */
 #define _GNU_SOURCE /* pread */

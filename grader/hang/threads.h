@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's hang diagnosis: the model it builds of a tree that ran out
  * of time, from /proc: each thread's state, the system call it sleeps in,
  * the futex it waits on and, for a mutex or a join, whom it waits for

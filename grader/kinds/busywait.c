@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: busywait. A lab program measures a phase in
  * which the student's code should only wait (a pool's parent waiting for
  * results, workers waiting for work) and prints its wall and CPU time;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: what the busywait kind reads of its program's
  * output, for the kind (busywait.c) and its unit test. */
 #ifndef GRADER_KINDS_BUSYWAIT_H

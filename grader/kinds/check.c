@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: check, the lab's Check suite (or one TCase of
  * it) in the release build: points in proportion to the checks passed. */
 #include "kinds/kinds_run.h"
@@ -11,7 +12,7 @@ kind_check(const struct kind_call *call, struct graded_test *result)
     struct suite_run s;
     enum test_status status;
 
-    suite_execute(call, NULL, &s);
+    suite_execute(call, NULL, NULL, NULL, &s);
     result->score = 0;
     result->status = TEST_FAILED;
     if (suite_failed(call, &s, &out, &status)) {

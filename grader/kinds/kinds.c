@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: the table (see kinds.h). A new kind is a row
  * here and a file beside this one with its run function. */
 #include "kinds/kinds.h"

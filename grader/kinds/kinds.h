@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: the table of every kind a lab.ini may name,
  * and the one signature every kind's run function has. A kind is named
  * here and nowhere else: lab.ini's `kind = NAME` is looked up in the

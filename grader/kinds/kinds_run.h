@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: the run function of each kind, one file each,
  * for the table in kinds.c, the one place that names them. */
 #ifndef GRADER_KINDS_KINDS_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: leftovers, the suite (or a TCase of it), after
  * which no process of it may still be running and none may have been left
  * unreaped: every fork needs its waitpid, and a child must not outlive the
@@ -13,7 +14,7 @@ kind_leftovers(const struct kind_call *call, struct graded_test *result)
     struct suite_run s;
     enum test_status status;
 
-    suite_execute(call, NULL, &s);
+    suite_execute(call, NULL, NULL, NULL, &s);
     r = &s.run;
     result->score = 0;
     result->status = TEST_FAILED;

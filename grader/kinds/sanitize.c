@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: tsan and asan, the whole suite built with
  * ThreadSanitizer, or with AddressSanitizer and UBSan. Full points when
  * the sanitizer reports nothing and the suite passes in its build; none
@@ -33,7 +34,10 @@ run_sanitized(const struct kind_call *call, char *const *env,
     enum test_status status;
     char *report;
 
-    suite_execute(call, env, &s);
+    /* halt_on_error: the first report ends its test, and fixes the
+     * verdict; the run stops at its summary line rather than go on to
+     * report the same mistake in every test. */
+    suite_execute(call, env, "SUMMARY: ", "Sanitizer: ", &s);
     result->score = 0;
     result->status = TEST_FAILED;
     report =

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: a sanitizer's report, cut down (see
  * sanitizer.h). */
 #include "kinds/sanitizer.h"

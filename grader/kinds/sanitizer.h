@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: a sanitizer's report in a run's output, cut
  * down to what the student needs. */
 #ifndef GRADER_KINDS_SANITIZER_H

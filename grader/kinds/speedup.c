@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: speedup, the calibrated speedup protocol
  * (docs/design.md, "the speedup protocol").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: the speedup kind, by the calibrated protocol.
  * The student's parallel kernel is timed against the kit's serial
  * reference, and judged as a fraction of the speedup a perfectly parallel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: medians, spreads, the scoring curve and the noise
  * gate. */
 #include "kinds/stats.h"
@@ -78,8 +79,8 @@ stats_speedup_score(double student, double calibration, double target,
 }
 
 bool
-stats_clear_verdict(const double *student, const double *calibration,
-                    size_t n, double target)
+stats_clear_verdict(const double *student, const double *calibration, size_t n,
+                    double target)
 {
     bool full = n >= STATS_CLEAR_ROUNDS, none = n >= STATS_CLEAR_ROUNDS;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: the statistics behind a speedup verdict. Medians,
  * not means: one run slowed by a background job must not move the verdict. */
 #ifndef GRADER_KINDS_STATS_H

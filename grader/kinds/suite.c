@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: running the lab's Check suite (see suite.h). */
 #define _GNU_SOURCE /* pipe2, F_SETPIPE_SZ */
 #include "kinds/suite.h"
@@ -53,6 +54,7 @@ read_pipe(int fd, size_t cap)
  * again with it turned off. */
 static char *
 run_binary(const struct kind_call *call, char *const *extra,
+           const char *stop_starts, const char *stop_holds,
            struct run_result *r)
 {
     char tap_var[64], timeout[64], run_case[512];
@@ -81,6 +83,8 @@ run_binary(const struct kind_call *call, char *const *extra,
         vars[n++] = extra[i];
     vars[n] = NULL;
     req.env = vars;
+    req.stop.starts = stop_starts;
+    req.stop.holds = stop_holds;
 
     for (int attempt = 0; attempt < 2; attempt++) {
         int fds[2];
@@ -115,12 +119,13 @@ run_binary(const struct kind_call *call, char *const *extra,
 
 void
 suite_execute(const struct kind_call *call, char *const *env,
+              const char *stop_starts, const char *stop_holds,
               struct suite_run *out)
 {
     char *tap_text;
 
     memset(out, 0, sizeof(*out));
-    tap_text = run_binary(call, env, &out->run);
+    tap_text = run_binary(call, env, stop_starts, stop_holds, &out->run);
     tap_parse(tap_text != NULL ? tap_text : "", &out->tap);
     free(tap_text);
     run_describe(&out->run, out->how, sizeof(out->how));

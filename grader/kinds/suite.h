@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: what the kinds that run the lab's Check suite
  * (check, tsan, asan, leftovers) share: one run of the suite program, or
  * of one TCase of it, as one child under the kind's limits, its TAP log
@@ -21,8 +22,11 @@ struct suite_run {
 };
 
 /* Run the suite of call->build (the TCase of call->test, if any) with
- * `env` added to its environment (NULL-terminated, may be NULL). */
+ * `env` added to its environment (NULL-terminated, may be NULL); stop it
+ * at a line of its output that starts with `stop_starts` and holds
+ * `stop_holds` (NULL: run to its end). */
 void suite_execute(const struct kind_call *call, char *const *env,
+                   const char *stop_starts, const char *stop_holds,
                    struct suite_run *out);
 
 /* When the run cannot be believed or did not finish (a timeout, with the

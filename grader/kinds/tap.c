@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: parsing Check's TAP log (see tap.h). */
 #include "kinds/tap.h"
 

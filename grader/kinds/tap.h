@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: Check's TAP log, as the suite kinds read it.
  * Check numbers its lines 1, 2, 3 ... and ends with one plan that counts
  * them; a line forged by the code under test breaks that order. */

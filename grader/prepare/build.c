@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: running make for a lab's builds (see build.h),
  * and turning a failed build into the compiler's own words. */
 #include "prepare/build.h"

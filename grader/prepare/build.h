@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: building a lab in one flavour (release, tsan,
  * asan). The kit's own objects of the lab (drivers, serial references,
  * tests, wrappers) and libkit are built once in the kit's build folder, as

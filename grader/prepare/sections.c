@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: finding an object's constructor sections (see
  * sections.h), from the ELF section headers themselves: no tool's output
  * format to trust. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: code of the student's that would run outside the
  * tests. A constructor (__attribute__((constructor)), or a pointer placed in
  * .init_array by hand) runs before main, in the test runner itself, where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: reading symbol tables with nm, and refusing a
  * student's definition of a name that belongs to the system or the kit
  * (see symbols.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: the symbols a student's object file defines. Helper
  * functions are fine; a definition that would replace a function of the C
  * library, libkit or the lab's own code (a fake clock_gettime, pthread_create

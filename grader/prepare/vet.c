@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: what a submission's objects may not define or
  * run (see vet.h). */
 #include "prepare/vet.h"

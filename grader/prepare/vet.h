@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: vetting a submission's objects before any of
  * its code runs. A submit file may define helper functions of its own; it
  * may not define a name of the C library, hwloc, libkit or the lab's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: making, filling and removing a lab's work
  * folder (see workdir.h). */
 #define _GNU_SOURCE /* O_NOFOLLOW, nftw's FTW_DEPTH and FTW_PHYS */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's preparation: the fresh folder each lab is graded in. It
  * holds only what is the submission's: the submit files, copied in (and
  * nothing else of the submission: edited tests, headers or Makefiles

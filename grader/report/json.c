@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's reports: Gradescope's results.json, after their autograder
  * specification (top-level score, execution_time, output, visibility, and
  * one entry of tests[] per test), written with jansson. */
@@ -187,7 +188,7 @@ test_entry(const struct lab_result *lab, const struct graded_test *test,
     put(extra, "held", json_boolean(test->held), ok);
     put(extra, "points", jnumber(test->max_score), ok);
     if (test->npoints > 0)
-        put(extra, "speedup", speedup_points(test, ok), ok);
+        put(extra, "measured", speedup_points(test, ok), ok);
     put(entry, "extra_data", extra, ok);
     return entry;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's reports: JUnit XML for CI test views (GitHub, GitLab, Jenkins):
  * a <testsuite> per lab, a <testcase> per test; partial and failed tests as
  * <failure>, errors as <error>, skipped, inconclusive and held as <skipped>. */

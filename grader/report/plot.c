@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's reports: a speedup plot per speedup test. Writes LAB-TEST.dat
  * (the numbers) and LAB-TEST.gp (a gnuplot script) into the plot folder and
  * runs gnuplot on them there; `gnuplot LAB-TEST.gp` in that folder redraws it.

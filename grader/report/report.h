@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's reports: the reports written from a grade, one file per
  * format. Each returns 0, or -1 with a message on stderr naming the file
  * it could not write. */

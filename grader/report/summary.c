@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's reports: Markdown for a CI job summary ($GITHUB_STEP_SUMMARY):
  * the total, a table of tests per lab, the output of each test that did not
  * pass in a collapsed section, and the machine the grade was measured on. */

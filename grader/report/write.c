@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's reports: writing one to its file (see report.h). */
 #include "base/files.h"
 #include "report/report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: a program's output kept to a head and a tail (see
  * capture.h). */
 #include "run/capture.h"
@@ -38,8 +39,36 @@ grow(char **buf, size_t *alloc, size_t need, size_t max)
 }
 
 void
+capture_watch(struct capture *c, const char *starts, const char *holds)
+{
+    c->watch_starts = starts;
+    c->watch_holds = holds;
+    c->line_len = 0;
+}
+
+/* Follow the lines of the output for the watched one. */
+static void
+watch_lines(struct capture *c, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n && !c->watched; i++) {
+        if (p[i] != '\n') {
+            if (c->line_len < sizeof(c->line) - 1)
+                c->line[c->line_len++] = p[i];
+            continue;
+        }
+        c->line[c->line_len] = '\0';
+        c->watched =
+            strncmp(c->line, c->watch_starts, strlen(c->watch_starts)) == 0 &&
+            strstr(c->line, c->watch_holds) != NULL;
+        c->line_len = 0;
+    }
+}
+
+void
 capture_add(struct capture *c, const char *p, size_t n)
 {
+    if (c->watch_starts != NULL)
+        watch_lines(c, p, n);
     c->total += n;
     if (c->head_len < c->head_cap) {
         size_t take =

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: cgroups, either version (see cgroup.h). */
 #include "run/cgroup.h"
 

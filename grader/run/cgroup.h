@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: what the pids and memory cgroups of a run share:
  * finding where a cgroup may be made (and checking that it is one: a
  * plain folder named /sys/fs/cgroup/pids, as a chroot or a container may

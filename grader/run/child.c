@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: from fork to exec (see child.h). */
 #define _GNU_SOURCE /* close_range's flag, prctl */
 #include "run/child.h"

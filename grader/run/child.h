@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the child's side of a run, from fork to exec. It
  * may call only async-signal-safe functions (the grader may have threads
  * of libraries), so everything it needs is prepared before fork. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the limits one run of a program gets. Every run of
  * student code has them; which values a test kind uses is the kinds
  * table's (kinds/kinds.c), the build's is prepare/build.c's. */

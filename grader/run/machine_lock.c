@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the machine lock between graders (see machine_lock.h).
  */
 #include "run/machine_lock.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: one machine shared by several graders (a class graded in
  * parallel). Builds and correctness runs of different students may overlap;
  * a speedup measurement must have the machine to itself, or the others'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the memory cgroup of a run (see memory_cgroup.h),
  * under cgroup v1 (a "memory" hierarchy) or v2 (memory.max in the run's
  * pids cgroup, where the parent offers the memory controller). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: a memory cgroup around one run of student code,
  * which bounds the resident memory of the whole tree. RLIMIT_AS bounds one
  * process's address space, which a sanitizer build cannot have (its shadow

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the pids cgroup of a run (see pids_cgroup.h), under
  * cgroup v1 (a "pids" hierarchy) or v2 (the unified tree, where the
  * grader's own cgroup must offer the pids controller to its children). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: a pids cgroup around one run of student code. The
  * kernel then refuses a fork past the limit, which no polling of /proc can
  * do against a fork bomb that doubles every millisecond; and the cgroup

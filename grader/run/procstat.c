@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: /proc/PID/stat, parsed (see procstat.h). */
 #include "run/procstat.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: one line of /proc/PID/stat (or of a thread's
  * /proc/PID/task/TID/stat), the fields the runner and the hang diagnosis
  * read. */

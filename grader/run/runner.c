@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: run_program() (see runner.h): prepare the child's
  * environment and descriptors, fork, watch the run to its end, kill its
  * tree, keep its output. */
@@ -289,7 +290,8 @@ enum how_ended {
     ENDED_TIMEOUT,
     ENDED_DEADLOCK,
     ENDED_TOO_MANY,
-    ENDED_OUT_OF_MEMORY
+    ENDED_OUT_OF_MEMORY,
+    ENDED_STOP_LINE
 };
 
 /* One run being watched. */
@@ -419,6 +421,11 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
         }
         if (*w->out >= 0 && fds[0].revents != 0)
             read_output(w->out, w->cap);
+        if (w->cap->watched) {
+            w->end_ns = kit_now_ns();
+            w->how = ENDED_STOP_LINE;
+            return 0;
+        }
     }
 }
 
@@ -508,6 +515,9 @@ run_program(const struct run_request *req, struct run_result *res)
     capture_init(&cap, req->limits.output_bytes != 0
                            ? req->limits.output_bytes
                            : RUN_DEFAULT_OUTPUT_BYTES);
+    if (req->stop.starts != NULL)
+        capture_watch(&cap, req->stop.starts,
+                      req->stop.holds != NULL ? req->stop.holds : "");
     if (req->argv == NULL || req->argv[0] == NULL)
         return grader_failed(res, "no program given", EINVAL);
 
@@ -668,6 +678,9 @@ run_program(const struct run_request *req, struct run_result *res)
     case ENDED_OUT_OF_MEMORY:
         res->end = RUN_OUT_OF_MEMORY;
         break;
+    case ENDED_STOP_LINE:
+        res->end = RUN_STOPPED;
+        break;
     case ENDED_BY_ITSELF:
         if (WIFSIGNALED(status)) {
             res->end = RUN_SIGNALED;
@@ -754,6 +767,9 @@ run_describe(const struct run_result *r, char *buf, size_t len)
     case RUN_TOO_MANY_PROCESSES:
         snprintf(buf, len, "tried to run more than %ld processes at once",
                  r->limits.processes);
+        break;
+    case RUN_STOPPED:
+        snprintf(buf, len, "was stopped at the line it was watched for");
         break;
     case RUN_OUT_OF_MEMORY:
         snprintf(buf, len,

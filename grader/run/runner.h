@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: running one program under limits, and telling how
  * it ended. Every build, test and measurement of student code goes through
  * run_program(): its own process group and limits, output through a pipe
@@ -51,6 +52,12 @@ struct run_request {
     /* A descriptor above 2 the program gets as is (same number), for a
      * channel it writes that only the grader reads; 0 for none. */
     int pass_fd;
+    /* End the run as soon as a line of its output starts with
+     * `stop.starts` and holds `stop.holds` (a sanitizer's summary, after
+     * which a verdict cannot change); NULL starts: never. */
+    struct {
+        const char *starts, *holds;
+    } stop;
 };
 
 enum run_end {
@@ -61,6 +68,7 @@ enum run_end {
     RUN_TOO_MANY_PROCESSES, /* past limits.processes: killed */
     RUN_OUT_OF_MEMORY,      /* the kernel killed a process of it for
                                tree_memory_mb: the rest was killed then */
+    RUN_STOPPED,            /* it printed the request's stop line: killed */
     RUN_NOT_STARTED         /* fork or exec failed: see output */
 };
 

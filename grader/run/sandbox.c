@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the sandbox's walls (see sandbox.h). */
 #define _GNU_SOURCE /* unshare, setresuid, nftw */
 #include "run/sandbox.h"

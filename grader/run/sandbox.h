@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the walls around student code that limits alone cannot
  * make. As root, every build and run of student code runs as an unprivileged
  * user (so it can neither write the kit, the work folder's builds nor the

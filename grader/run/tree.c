@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the process tree of a run (see tree.h). */
 #define _GNU_SOURCE /* wait4 */
 #include "run/tree.h"

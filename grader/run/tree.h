@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's runner: the process tree of one run, found in /proc. The
  * run's processes are the main one, its descendants, the members of its
  * process group and of the groups and sessions its processes made, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's lab spec: the kit's labs (see catalogue.h). */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "spec/catalogue.h"

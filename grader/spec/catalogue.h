@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's lab spec: the labs of a kit, the one rule that turns "2",
  * "02" or "02-threads" into a lab, and where each lab keeps what. The
  * grader, grade-class and `grader --describe` (which every script asks)

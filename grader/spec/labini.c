@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's lab spec: reading lab.ini with inih (see labini.h). */
 #include "spec/labini.h"
 #include "kit_args.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's lab spec: a lab's lab.ini, read with inih, the one place it
  * is parsed. The file is always the kit's own copy, never the
  * submission's: it holds the points. */

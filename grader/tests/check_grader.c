@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's unit tests: runs every suite of grader/tests; exit status 0
  * when all pass. */
 #include "suites.h"

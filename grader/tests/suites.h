@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The grader's unit tests: one Check suite per part of the grader, run by
  * check_grader.c. */
 #ifndef GRADER_TEST_SUITES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of lab.ini reading: every key, and every mistake refused with
  * the file and line. */
 #include "kinds/kinds.h"

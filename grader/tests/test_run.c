@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the grader's runner (run.c) and hang diagnosis (hang.c):
  * small misbehaving programs from grader/tests/programs/, compiled with cc
  * into a temporary folder when the suite starts. */
@@ -524,6 +525,29 @@ START_TEST(sleeping_program_is_not_stuck)
 }
 END_TEST
 
+/* A run stops at the line it is watched for, whole, and not at a line that
+ * only looks like it. */
+START_TEST(stop_line_ends_the_run)
+{
+    char *argv[] = {"/bin/sh", "-c",
+                    "echo 'SUMMARY: nothing here'; printf 'SUMMARY: Foo'; "
+                    "sleep 0.2; echo 'Sanitizer: race at x.c:3'; sleep 30",
+                    NULL};
+    struct run_request req = {
+        .argv = argv,
+        .limits = {.wall_seconds = 20},
+        .stop = {.starts = "SUMMARY: ", .holds = "Sanitizer: "},
+    };
+    struct run_result r;
+
+    ck_assert_int_eq(run_program(&req, &r), 0);
+    ck_assert_int_eq(r.end, RUN_STOPPED);
+    ck_assert_msg(r.wall_seconds < 10, "stopped after %.1f s", r.wall_seconds);
+    ck_assert_ptr_nonnull(strstr(r.output, "Sanitizer: race at x.c:3\n"));
+    run_result_free(&r);
+}
+END_TEST
+
 START_TEST(describe_says_how_each_run_ended)
 {
     struct run_result r;
@@ -578,6 +602,7 @@ run_suite(void)
     tcase_add_test(ends, missing_program_or_folder_is_not_started);
     tcase_add_test(ends, environment_and_descriptors_are_clean);
     tcase_add_test(ends, describe_says_how_each_run_ended);
+    tcase_add_test(ends, stop_line_ends_the_run);
     tcase_add_test(ends, stat_of_this_process_is_read);
     suite_add_tcase(s, ends);
 

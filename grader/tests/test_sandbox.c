@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the walls around student code: the sandbox (as root: its
  * user, no network, the kit read-only), the machine lock between graders,
  * and the refusal of constructor sections. */

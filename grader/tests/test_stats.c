@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the statistics behind speedup verdicts: medians, spread,
  * the scoring curve, and the noise gate's decisions on synthetic timings. */
 #include "kinds/speedup.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of reading Check's TAP log and cutting sanitizer reports down
  * to the student's lines. */
 #include "kinds/busywait.h"

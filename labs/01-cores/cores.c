@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 01 "How many cores?": the one file you edit. cores.h says what each
  * function must return; tests/check_cores.c shows how each is checked. */
 #define _GNU_SOURCE /* sched_getaffinity and the CPU_* macros */

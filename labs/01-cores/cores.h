@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file cores.h
  * @brief Lab 01 "How many cores?": the functions you write in cores.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 02 "Threads: divide and conquer": the one file you edit. parallel.h
  * says what each function must return; tests/check_parallel.c shows how
  * each is checked; bench measures your speedup against serial.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file parallel.h
  * @brief Lab 02 "Threads: divide and conquer": the functions you write in

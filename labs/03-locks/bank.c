@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks", part 2: the bank's fine-grained locking, one
  * mutex per account. One of the two files you edit. bank.h says what each
  * function must do; global.c is the kit's one-lock version to compare with;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file bank.h
  * @brief Lab 03 "Races and locks": a bank whose accounts many threads update

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks", part 1: the shared counter, made exact three
  * ways. One of the two files you edit. counter.h says what each function
  * must return; racy.c shows the count that loses updates; `race` times all

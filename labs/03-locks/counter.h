@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file counter.h
  * @brief Lab 03 "Races and locks": one shared counter, counted four ways.

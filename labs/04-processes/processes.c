@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": the one file you edit. processes.h says what each
  * function must do; tests/check_processes.c shows how each is checked;
  * bench measures your speedup against serial.c, and waiter whether your

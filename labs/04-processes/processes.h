@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file processes.h
  * @brief Lab 04 "Processes": the functions you write in processes.c.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Python threads against Python processes on one CPU-bound job.
 
 A companion of the deck 05-races-and-locks (lab 03). The same job, a chain

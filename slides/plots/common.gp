@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared look of the kit's figures; plots.sh sets `out` (the PNG) and
 # `machine` (the CPU the figure was measured on) before this file.
 set terminal pngcairo size 1280,720 font 'DejaVu Sans,17' linewidth 2 noenhanced

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Lab 04: what creating and waiting for one thread, or one process, costs,
 # against how much memory the parent has touched (log scale: a fork copies
 # the parent's page tables, and a child that writes copies its pages).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Python threads against Python processes: speedup over one thread of the
 # same job, against the number of workers.
 set title "One CPU-bound Python job on threads and on processes\n" . \

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make plots`: runs the experiments of the labs' reference solutions on this
 # machine and draws each figure the slides embed, with gnuplot, into
 # build/plots/ (PNG) beside the measured data (build/plots/data/).

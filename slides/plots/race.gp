@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Lab 03: nanoseconds per increment of one shared counter, four ways,
 # against the number of threads.
 set title "Cost of one increment (lab 03's race)\n" . subtitle

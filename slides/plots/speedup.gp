@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Lab 02: speedup over the serial reference against the number of threads,
 # for the compute-bound integrate and the memory-bound dot, with the ideal
 # line and Amdahl's law fitted to each kernel on 1..usable threads. Past the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Lab 01: throughput of spin's CPU-bound loop against the number of threads.
 # Vertical lines mark the physical cores, the logical CPUs and the usable
 # CPUs; the dashed line is one core's throughput times the threads.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make test-slides`, the compiler's half: every ```c block of every deck
 // must compile with the kit's flags. A block with a main() is a whole
 // program: compiled and linked. A block whose first line is

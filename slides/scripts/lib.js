@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared by the slides' scripts: where the kit, the build folder and the
 // pinned npm packages are, and how a deck's source is read.
 'use strict';

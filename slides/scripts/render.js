@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make slides`: renders every deck (slides/NN-name.md) with Marp into
 // build/slides/: NN-name.html, the deck (arrow keys, P for the presenter
 // view with the notes), NN-name-notes.html, the same slides one under another

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `make test-slides`, the reader's half: opens every page of build/slides/
 // from file:// in headless Chromium and fails on a console error, a page
 // error, a failed request, any request that is neither file: nor data:, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 01 "How many cores?": reference solution. */
 #define _GNU_SOURCE /* sched_getaffinity and the CPU_* macros */
 #include "cores.h"

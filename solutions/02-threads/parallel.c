@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 02 "Threads: divide and conquer": reference solution. Both kernels
  * share one decomposition: contiguous blocks, one per thread, the calling
  * thread computing the first block itself, partial sums added in block

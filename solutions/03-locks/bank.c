@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks", part 2: reference solution. One mutex per
  * account; a transfer holds the locks of its two accounts, taken in index
  * order, and no other, so transfers on four different accounts run at the

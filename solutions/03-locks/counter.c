@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks", part 1: reference solution. The three exact
  * counters share one way of running threads: workers 1 .. P-1 are created,
  * the calling thread is worker 0, and every worker is joined before the

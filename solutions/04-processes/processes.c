@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": reference solution. The sums split [0, n) into
  * contiguous blocks, one per child, and add the partial sums in block
  * order; the pool keeps two pipes per worker and a poll() over the result

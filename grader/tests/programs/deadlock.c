@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A test program of the grader's hang diagnosis: two threads take two
  * mutexes in opposite orders and deadlock, every time (a barrier makes sure
  * each holds its first lock before it asks for the second). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A test program of the grader's runner: each mode misbehaves in one way
  * (crashes, hangs, floods output, escapes, forks without end, spins) or
  * reports what it was given (environment, descriptors). */

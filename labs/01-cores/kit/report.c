@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 01 "How many cores?": prints what your functions in cores.c find, in
  * sentences, for this machine or a synthetic one (-S). Kit-owned. */
 #include "cores.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 01 "How many cores?": the spin experiment. Runs the same CPU-bound
  * loop on 1, 2, ... N threads at once and prints the throughput of each
  * count, in columns gnuplot reads. Throughput grows with each physical core,

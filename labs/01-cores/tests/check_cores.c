@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 01 "How many cores?": public tests. Counts are checked on synthetic
  * machines that hwloc builds from a description, so they pass on any real
  * machine; the affinity tests restrict this process's mask themselves. */

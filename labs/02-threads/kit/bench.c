@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 02 "Threads: divide and conquer": the bench program. For each kernel
  * it times the kit's serial reference and your parallel version on the same
  * input, checks your result against the serial one, and only then prints

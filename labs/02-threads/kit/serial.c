@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 02 "Threads: divide and conquer": the kit's serial references and the
  * integrand. Kit-owned: bench and the grader measure your speedup against
  * this code, built with the same flags as yours. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file serial.h
  * @brief Lab 02 "Threads: divide and conquer": the kit's serial references,

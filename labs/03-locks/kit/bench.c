@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": the bench program. Kernel "bank" applies one
  * batch of random transfers to a bank twice: with the kit's global-lock
  * version on one thread of the pool (the base), then with your fine-grained

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": the kit's global-lock bank. One lock for every
  * account of every bank, held for a whole transfer: correct, and never
  * faster on many threads than on one. bench measures your fine-grained bank

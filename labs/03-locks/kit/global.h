@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file global.h
  * @brief Lab 03 "Races and locks": the kit's global-lock bank, the base your

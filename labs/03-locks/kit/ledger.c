@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": the kit's bookkeeping for the bank, the stamp a
  * transfer computes, the checksum of a bank, the batches of random
  * transfers. Kit-owned: the tests and bench rely on these being the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file ledger.h
  * @brief Lab 03 "Races and locks": the kit's helpers around a bank, for

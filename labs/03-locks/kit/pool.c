@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": the kit's worker pool. Threads claim chunks of
  * a batch of transfers from a shared atomic counter and apply each with the
  * transfer function they were given; the pool itself shares nothing else.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file pool.h
  * @brief Lab 03 "Races and locks": the kit's worker pool, which applies a

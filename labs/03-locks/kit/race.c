@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": the race experiment. For 1, 2, ... T threads it
  * runs the four counters of counter.h, the racy one and your three, and
  * prints for each the wall time per increment and the count it returned

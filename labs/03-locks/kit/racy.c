@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": the racy counter, kit-owned. Threads add to one
  * shared count with no synchronisation at all, so updates are lost; the
  * `race` program shows how many. */

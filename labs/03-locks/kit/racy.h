@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file racy.h
  * @brief Lab 03 "Races and locks": the kit's counter that loses updates,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": public tests. Counts are compared with the
  * exact count over many thread counts; the bank is compared, account by
  * account, with a model the tests compute on one thread; the locks a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": the bench program. For each kernel it times the kit's
  * serial reference and your process-parallel version on the same input,
  * checks your result against the serial one, and only then prints the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": the costs experiment. What it takes to start and end
  * a thread (pthread_create + pthread_join), a process (fork + _exit +
  * waitpid), and a process that writes to the memory it shares with its

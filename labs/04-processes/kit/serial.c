@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": the kit's serial references. Kit-owned: bench and the
  * grader measure your speedup against this code, built with the same flags
  * as yours. */

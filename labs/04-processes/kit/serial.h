@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file serial.h
  * @brief Lab 04 "Processes": the kit's serial references, which your

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": the waiter program, the grader's test of busy
  * waiting. It runs your pool_map over items that only sleep, so that all a
  * correct pool does meanwhile is wait: the parent for results, the workers

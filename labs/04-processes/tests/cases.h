@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": what the public tests' files share: the helpers of
  * helpers.c, and the test case each file builds; check_processes.c puts
  * them in one suite. Results are compared with the kit's serial

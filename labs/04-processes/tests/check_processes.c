@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": the public tests' suite, one test case per file of
  * this folder (cases.h says what they share). */
 #include "cases.h"

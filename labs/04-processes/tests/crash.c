@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": public tests, crashing children and workers: a child
  * killed by a signal, one that exits without a word, a pool worker that dies,
  * each reported promptly. */

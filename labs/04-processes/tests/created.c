@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": public tests, the number of processes each function
  * creates, counted by the fork wrapper (kit/wrap/fork_counter.c). */
 #include "cases.h"

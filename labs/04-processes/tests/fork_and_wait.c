@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": public tests, run_children: the exit status of every
  * child, by its index; children that a signal killed; children that have memory
  * of their own. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": what the public tests' files share (see cases.h):
  * the test process's set-up, the children a call leaves behind, the
  * functions the children compute, and the shared work log. */

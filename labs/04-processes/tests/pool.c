@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": public tests, pool_map: its results against the serial
  * reference, uneven items balanced, the work done in the workers. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS: not in POSIX 2008 */

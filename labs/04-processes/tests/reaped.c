@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": public tests, every child reaped: no function leaves a
  * zombie or a process running, crashes included. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS: not in POSIX 2008 */

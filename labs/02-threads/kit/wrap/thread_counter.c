@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 02 "Threads: divide and conquer": counts the threads the test binary
  * creates. The Makefile links the test binary with
  * -Wl,--wrap=pthread_create: the linker then resolves every reference to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 02 "Threads: divide and conquer": how many threads the code under test
  * has created, counted by a link-time wrapper around pthread_create. */
 #ifndef THREAD_COUNTER_H

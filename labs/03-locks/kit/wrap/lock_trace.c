@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": watches the mutexes the test binary takes. The
  * Makefile links the test binary with -Wl,--wrap=pthread_mutex_lock (and
  * trylock, unlock): the linker then resolves every call to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 03 "Races and locks": what the tests see of the mutexes the code under
  * test takes. The test binary is linked so that every pthread_mutex_lock,
  * pthread_mutex_trylock and pthread_mutex_unlock goes through lock_trace.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": counts the processes the test binary creates. The
  * Makefile links the test binary with -Wl,--wrap=fork: the linker then
  * resolves every reference to fork to __wrap_fork below, and __real_fork

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": how many processes the code under test has created,
  * counted by a link-time wrapper around fork. */
 #ifndef FORK_COUNTER_H
