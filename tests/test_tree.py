@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The kit's tree as its rules say it must be: every file says its licence,
 the grader's stages include only the stages beneath them and nothing
 includes in a circle, a test kind is named only in the kinds table, and
