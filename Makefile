@@ -57,15 +57,16 @@ stability:
 	$(Q)RUNS=$(RUNS) BUSY=$(BUSY) $(KIT_ROOT)/mk/stability.sh
 
 # Every test of the kit itself (tests/, in pytest, README.md there says
-# what): the builds first, every flavour the tests use, then the tests on
-# every core, those that time holding the machine alone.
+# what): the builds first, every flavour the tests use (and the slides'
+# npm packages, fetched while the C compiles), then the tests on every
+# core, those that time holding the machine alone.
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 PYTEST = /usr/bin/python3 -m pytest -n $(JOBS) --dist loadgroup
 TEST_BUILD_LOG = $(BUILD)/test-build.log
 test: | kit-deps-test
 	@mkdir -p $(BUILD)
 	@echo "  BUILD   every flavour the tests use (log: build/test-build.log)"
-	$(Q){ $(MAKE) -s -j$(JOBS) all && \
+	$(Q){ $(MAKE) -s -j$(JOBS) all $(SLIDES_TOOL)/.installed && \
 	  $(MAKE) -s -j$(JOBS) lib unit-tests grader-tests kit-objects MODE=asan && \
 	  $(MAKE) -s -j$(JOBS) lib unit-tests kit-objects MODE=tsan; } \
 	  >$(TEST_BUILD_LOG) 2>&1 || { tail -40 $(TEST_BUILD_LOG); exit 1; }
