@@ -88,6 +88,19 @@ not_run(const char *reason, const char *said)
     return text_steal(&t);
 }
 
+/* Whether --test asked for the test `name` (every test when it was not
+ * given). */
+static bool
+selected(char *const *only, const char *name)
+{
+    if (only == NULL || only[0] == NULL)
+        return true;
+    for (size_t i = 0; only[i] != NULL; i++)
+        if (strstr(name, only[i]) != NULL)
+            return true;
+    return false;
+}
+
 /* Read the lab's spec and keep the tests asked for; the others are neither
  * run nor reported, and do not count in the maximum. */
 static int
@@ -102,7 +115,7 @@ read_spec(const struct grade_options *opt, const char *lab,
         return -1;
     }
     for (int i = 0; i < spec->ntests; i++) {
-        if (opt->only == NULL || strstr(spec->tests[i].name, opt->only)) {
+        if (selected(opt->only, spec->tests[i].name)) {
             spec->tests[kept++] = spec->tests[i];
             continue;
         }
@@ -110,9 +123,12 @@ read_spec(const struct grade_options *opt, const char *lab,
     }
     spec->ntests = kept;
     if (kept == 0) {
-        if (asprintf(&out->error, "no test of %s has \"%s\" in its name", lab,
-                     opt->only) < 0)
-            out->error = NULL;
+        struct text t = TEXT_INIT;
+        text_addf(&t, "no test of %s has", lab);
+        for (size_t i = 0; opt->only[i] != NULL; i++)
+            text_addf(&t, "%s \"%s\"", i > 0 ? " or" : "", opt->only[i]);
+        text_add(&t, " in its name");
+        out->error = text_steal(&t);
         return -1;
     }
     for (int i = 0; i < spec->ntests; i++)

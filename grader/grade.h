@@ -19,8 +19,9 @@ struct grade_options {
     const struct machine_info *machine; /* probed once for the whole run */
     bool keep_workdir; /* leave the work folder for a post-mortem */
     bool progress;     /* a progress line on stderr (a terminal) */
-    /* Grade only the tests whose name contains this; NULL: all. */
-    const char *only;
+    /* Grade only the tests whose name contains one of these (NULL-
+     * terminated); NULL or empty: all. */
+    char *const *only;
     /* Cap every test's time limit at this many seconds; 0: lab.ini's. */
     double timeout_cap;
     /* The walls around student code (sandbox_setup() made them). */

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""pytest's set-up for the kit's own tests (`make test`): the long tests go
-first, so that two workers (pytest-xdist) finish together; the tests that
-must not overlap share an xdist group."""
+"""pytest's set-up for the kit's own tests (`make test`). The tests that
+time (marked `timing`: a speedup or busywait test, which holds the machine
+alone) go first, all of them, so that no test waits for the machine later
+while the other worker idles; then the rest, the long ones first, so that
+the two workers (pytest-xdist) finish together. Tests that must not
+overlap share an xdist group."""
 
 import sys
 from pathlib import Path
@@ -14,10 +17,12 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "duration(seconds): about how long the test takes on the "
         "2-core machine, for scheduling the longest first")
+    config.addinivalue_line(
+        "markers", "timing: the test measures time, with the machine alone")
 
 
 def pytest_collection_modifyitems(config, items):
-    def seconds(item):
+    def order(item):
         m = item.get_closest_marker("duration")
-        return m.args[0] if m else 1
-    items.sort(key=lambda item: -seconds(item))
+        return (item.get_closest_marker("timing") is None, -(m.args[0] if m else 1))
+    items.sort(key=order)

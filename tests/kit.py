@@ -109,8 +109,8 @@ def grade(submission, lab=None, *, only=None, timeout=None, extra=(),
                 "--results", results, "--junit", junit]
         if lab:
             args += ["--lab", lab]
-        if only:
-            args += ["--test", only]
+        for name in ([only] if isinstance(only, str) else only or []):
+            args += ["--test", name]
         if timeout:
             args += ["--timeout", str(timeout)]
         args += list(extra)
@@ -131,6 +131,14 @@ def describe(lab=None, kit=ROOT):
 def labs():
     """The kit's labs, by folder name."""
     return [lab["lab"] for lab in describe()["labs"]]
+
+
+def timed_tests(lab, only=None):
+    """The names of the tests of `lab` (those whose name holds `only`) that
+    time, and so need the machine alone: they run in the first phase of
+    `make test` (the `timing` mark), and the others in the second."""
+    tests = describe(lab)["labs"][0]["tests"]
+    return [t["name"] for t in tests if t["alone"] and (only is None or only in t["name"])]
 
 
 @dataclass

@@ -8,15 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from kit import FIXTURES, Expect, fixture_submission, grade
+from kit import FIXTURES, Expect, fixture_submission, grade, timed_tests
 
 FOLDERS = sorted(p.parent for p in FIXTURES.glob("[0-9][0-9]-*/*/expect"))
-# Speedup fixtures are measured: longer, and the machine to themselves.
-SLOW = {"serial", "slow-one-thread", "global-lock", "volatile-counter"}
 
 
-@pytest.mark.duration(8)
-@pytest.mark.parametrize("folder", FOLDERS, ids=[f"{p.parent.name}/{p.name}" for p in FOLDERS])
+def param(folder):
+    """A fixture graded on tests that time is a timing test (conftest.py)."""
+    only = Expect.read(folder / "expect").only
+    timing = bool(timed_tests(folder.parent.name, only))
+    return pytest.param(folder, id=f"{folder.parent.name}/{folder.name}",
+                        marks=[pytest.mark.timing] if timing else [])
+
+
+@pytest.mark.duration(5)
+@pytest.mark.parametrize("folder", [param(f) for f in FOLDERS])
 def test_fixture_gets_its_verdict(folder):
     lab = folder.parent.name
     expect = Expect.read(folder / "expect")

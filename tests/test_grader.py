@@ -10,35 +10,67 @@ from pathlib import Path
 import pytest
 
 from kit import (FIXTURES, GRADER, IS_ROOT, ROOT, Expect, describe, grade,
-                 open_to_all, run)
+                 open_to_all, run, timed_tests)
 
 
 LABS = [lab["lab"] for lab in describe()["labs"]]
 
 
-# A lab at a time, so that the labs spread over the workers; `make grade
-# SUBMISSION=solutions` grades them all in one run.
-@pytest.mark.duration(20)
-@pytest.mark.parametrize("lab", LABS)
-def test_solution_grades_at_full_marks(lab):
-    g = grade(ROOT / "solutions", lab)
+def split(lab):
+    """A lab's tests: those that time, and the others (kit.timed_tests)."""
+    timed = timed_tests(lab)
+    others = [t["name"] for t in describe(lab)["labs"][0]["tests"] if t["name"] not in timed]
+    return timed, others
+
+
+def full_marks(g):
     assert g.status == 0, str(g.ran)
-    assert g.results["score"] > 0
+    assert g.results["tests"] and g.results["score"] > 0, str(g.ran)
     for t in g.results["tests"]:
         assert t["score"] == t["max_score"] or t.get("extra_data", {}).get("held"), \
             f"{t['name']}: {t['score']}/{t['max_score']}\n{t['output']}"
 
 
-@pytest.mark.duration(8)
+# The solutions a lab at a time, their tests that time apart from the
+# others, so that they spread over the workers and the machine; `make grade
+# SUBMISSION=solutions` grades them all in one run.
+@pytest.mark.duration(10)
 @pytest.mark.parametrize("lab", LABS)
-def test_starter_grades_at_zero_promptly(lab):
+def test_solution_grades_at_full_marks(lab):
+    full_marks(grade(ROOT / "solutions", lab, only=split(lab)[1]))
+
+
+TIMED = [(lab, name) for lab in LABS for name in split(lab)[0]]
+
+
+@pytest.mark.timing
+@pytest.mark.duration(3)
+@pytest.mark.parametrize("lab,name", TIMED, ids=[f"{l}: {n}" for l, n in TIMED])
+def test_solution_measures_at_full_marks(lab, name):
+    full_marks(grade(ROOT / "solutions", lab, only=name))
+
+
+def starter_problems(g, lab, names):
     expect = Expect.read(FIXTURES / "starters.expect")
-    g = grade(ROOT / "labs", lab, timeout=expect.timeout)
     assert g.status == 1, str(g.ran)
     assert g.results["score"] == 0, str(g.ran)
-    names = {t["name"] for t in describe(lab)["labs"][0]["tests"]}
     expect.verdicts = [v for v in expect.verdicts if v[0] in names]
-    problems = expect.problems(g)
+    return expect.problems(g)
+
+
+@pytest.mark.duration(6)
+@pytest.mark.parametrize("lab", LABS)
+def test_starter_grades_at_zero_promptly(lab):
+    others = split(lab)[1]
+    problems = starter_problems(grade(ROOT / "labs", lab, only=others), lab, others)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.timing
+@pytest.mark.parametrize("lab", [lab for lab in LABS if split(lab)[0]])
+def test_starter_measures_nothing(lab):
+    timed = split(lab)[0]
+    problems = starter_problems(grade(ROOT / "labs", lab, only=timed), lab, timed)
     assert not problems, "\n".join(problems)
 
 
