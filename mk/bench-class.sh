@@ -32,6 +32,9 @@ if [ ${#fixtures[@]} -eq 0 ]; then
     exit 2
 fi
 
+# The lab's submit files, as the grader reads them from its lab.ini.
+mapfile -t submit < <("$ROOT/build/release/grader/grader" --kit "$ROOT" --describe \
+    --lab "$LAB" --field submit) || exit 2
 rm -rf "$CLASS"
 mkdir -p "$CLASS" "$OUT" || exit 2
 for ((i = 0; i < N; i++)); do
@@ -46,7 +49,7 @@ for ((i = 0; i < N; i++)); do
     student=$CLASS/$(printf 's%02d-%s' $((i + 1)) "$kind")
     mkdir -p "$student" || exit 2
     if [ "$kind" = solution ] || [ "$kind" = starter ]; then
-        cp "$src/parallel.c" "$student/" || exit 2
+        for f in "${submit[@]}"; do cp "$src/$f" "$student/" || exit 2; done
     else
         # A fixture's extra files (edited tests, a header) go along: the
         # grader must ignore them, as it would a real student's.
