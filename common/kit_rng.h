@@ -51,6 +51,24 @@ kit_rng_double(struct kit_rng *rng)
 }
 
 /**
+ * +1 or -1, a fair coin of @p key (and @p salt): the same for the same
+ * arguments, without state, so any thread may ask for any key. The kit's
+ * checked kernels add sign(i) to term i: a sum that skips, merges or
+ * repeats terms then moves by about the square root of their number,
+ * far beyond any rounding.
+ */
+static inline double
+kit_sign_of(uint64_t key, uint64_t salt)
+{
+    uint64_t z = key * 0x9e3779b97f4a7c15u + salt;
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    z ^= z >> 31;
+    return (z & 1) ? 1.0 : -1.0;
+}
+
+/**
  * A uniform integer in [0, @p bound), without the bias of `% bound`.
  * @param rng   this thread's generator
  * @param bound must be greater than 0

@@ -241,6 +241,7 @@ run_tests(const struct grade_options *opt, const char *lab,
             .nfiles = spec->nsubmit,
             .machine = opt->machine,
             .sandbox = opt->sandbox,
+            .seed = opt->seed,
             .limits = limits_for(test),
             .progress = opt->progress ? progress_line : NULL,
             .progress_ctx = (void *)lab,
@@ -323,10 +324,10 @@ grade_lab(const struct grade_options *opt, const char *lab,
     }
     {
         const struct lab_build *release = build_of(&all, "release");
-        char *refused =
-            release != NULL && release->ok
-                ? vet_submission(opt->catalogue->kit, lab, &spec, release)
-                : NULL;
+        char *refused = release != NULL && release->ok
+                            ? vet_submission(opt->catalogue->kit, lab, &spec,
+                                             w.submit, release)
+                            : NULL;
         if (refused != NULL) {
             struct text said = TEXT_INIT;
             text_add(&said, out->message);

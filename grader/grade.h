@@ -11,6 +11,7 @@
 #include "spec/catalogue.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct sandbox;
 
@@ -26,6 +27,9 @@ struct grade_options {
     double timeout_cap;
     /* The walls around student code (sandbox_setup() made them). */
     const struct sandbox *sandbox;
+    /* Where the inputs of timed runs come from: new for each grading, or
+     * given (--seed) to replay one. */
+    uint64_t seed;
 };
 
 /* Grade `lab` (a folder name of the catalogue) with the submit files found

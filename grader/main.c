@@ -4,6 +4,7 @@
  * Exit status: 0 full marks, 1 graded below full marks, 2 could not grade. */
 #define _GNU_SOURCE /* getopt_long */
 #include "base/files.h"
+#include "base/seeds.h"
 #include "describe.h"
 #include "grade.h"
 #include "kit_time.h"
@@ -12,8 +13,10 @@
 #include "run/runner.h"
 #include "run/sandbox.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +37,8 @@ struct options {
     int nhide;
     bool keep, progress, describe;
     double timeout;
+    bool seed_given;
+    uint64_t seed;
 };
 
 static void
@@ -62,6 +67,10 @@ usage(FILE *to)
             "TEXT;\n"
             "                     repeatable: those that contain any of them\n"
             "  --timeout S        cap every test's time limit at S seconds\n"
+            "  --seed N           the inputs of the timed runs (default: new "
+            "ones each\n"
+            "                     time, and the report says which): N "
+            "grades on them again\n"
             "  --keep             keep the work folders, for a post-mortem\n"
             "  --sandbox-user U   as root, run student code as user U (name "
             "or number;\n"
@@ -100,6 +109,7 @@ parse_options(int argc, char **argv, struct options *o)
         {"plot", required_argument, NULL, 'p'},
         {"test", required_argument, NULL, 't'},
         {"timeout", required_argument, NULL, 'T'},
+        {"seed", required_argument, NULL, 'S'},
         {"keep", no_argument, NULL, 'K'},
         {"no-progress", no_argument, NULL, 'P'},
         {"sandbox-user", required_argument, NULL, 'u'},
@@ -160,6 +170,20 @@ parse_options(int argc, char **argv, struct options *o)
                 return -1;
             }
             break;
+        case 'S': {
+            errno = 0;
+            unsigned long long seed = strtoull(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' ||
+                optarg[0] == '-') {
+                fprintf(stderr,
+                        "grader: --seed %s: not a whole number from 0 up\n",
+                        optarg);
+                return -1;
+            }
+            o->seed = (uint64_t)seed;
+            o->seed_given = true;
+            break;
+        }
         case 'K':
             o->keep = true;
             break;
@@ -304,6 +328,7 @@ main(int argc, char **argv)
         .only = o.only,
         .timeout_cap = o.timeout,
         .sandbox = &sandbox,
+        .seed = o.seed_given ? o.seed : seeds_fresh(),
     };
     g.labs = calloc(cat.nlabs, sizeof(*g.labs));
     if (g.labs == NULL)

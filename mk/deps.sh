@@ -34,6 +34,7 @@ libhwloc-dev
 hwloc
 libinih-dev
 libjansson-dev
+nettle-dev
 gnuplot-nox
 gdb
 fonts-dejavu-core

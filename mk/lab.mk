@@ -55,14 +55,23 @@ PROGRAM_OBJS := $(addprefix $(KIT_OBJS_DIR)/kit/,$(addsuffix .o,$(LAB_PROGRAMS))
 WRAP_OBJS := $(addprefix $(KIT_OBJS_DIR)/kit/wrap/,$(WRAP_SRCS:.c=.o))
 TEST_OBJS := $(addprefix $(KIT_OBJS_DIR)/tests/,$(TEST_SRCS:.c=.o))
 PROGRAMS := $(addprefix $(OUT)/,$(LAB_PROGRAMS))
+# PROGRAM-reference: PROGRAM compiled with KIT_REFERENCE, which leaves out
+# every call into the student's code (kit_bench.h), linked with no
+# submission object: the serial reference and the calibration are timed in
+# it, so nothing a submission does can slow them. Built with the kit's
+# objects, once for every submission.
+LAB_REFERENCE ?=
+REFERENCE_OBJS := $(addprefix $(KIT_OBJS_DIR)/kit/,$(addsuffix .reference.o,$(LAB_REFERENCE)))
+REFERENCES := $(addprefix $(KIT_OBJS_DIR)/,$(addsuffix -reference,$(LAB_REFERENCE)))
 
 LAB_CFLAGS = $(KIT_CFLAGS) -I$(LAB_DIR) -I$(LAB_KIT) \
 	$(call pc_cflags,hwloc $(LAB_PKGS))
 LAB_LIBS = $(LIBKIT_LIBS) $(if $(LAB_PKGS),$(call pc_libs,$(LAB_PKGS)))
 
 .PHONY: all check clean kit-objects $(LAB_PROGRAMS)
-all: $(PROGRAMS) $(TEST_BIN)
-kit-objects: $(SHARED_OBJS) $(PROGRAM_OBJS) $(WRAP_OBJS) $(TEST_OBJS)
+all: $(PROGRAMS) $(TEST_BIN) $(REFERENCES)
+kit-objects: $(SHARED_OBJS) $(PROGRAM_OBJS) $(WRAP_OBJS) $(TEST_OBJS) \
+	$(REFERENCES)
 
 # The student's files: the one thing compiled per submission.
 $(OUT)/submit/%.o: $(SUBMIT_DIR)/%.c | kit-deps
@@ -79,6 +88,16 @@ $(KIT_OBJS_DIR)/kit/wrap/%.o: $(LAB_KIT)/wrap/%.c | kit-deps
 	@mkdir -p $(@D)
 	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
 	$(Q)$(CC) $(LAB_CFLAGS) -I$(LAB_KIT)/wrap -c $< -o $@
+
+$(KIT_OBJS_DIR)/kit/%.reference.o: $(LAB_KIT)/%.c | kit-deps
+	@mkdir -p $(@D)
+	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<) (reference)"
+	$(Q)$(CC) $(LAB_CFLAGS) -DKIT_REFERENCE -c $< -o $@
+
+$(REFERENCES): $(KIT_OBJS_DIR)/%-reference: $(KIT_OBJS_DIR)/kit/%.reference.o \
+		$(SHARED_OBJS) $(LIBKIT)
+	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$@)"
+	$(Q)$(CC) $(KIT_LDFLAGS) $(filter %.o,$^) $(LAB_LIBS) -o $@
 
 $(KIT_OBJS_DIR)/kit/%.o: $(LAB_KIT)/%.c | kit-deps
 	@mkdir -p $(@D)
@@ -111,4 +130,4 @@ clean:
 include $(KIT_ROOT)/mk/libkit.mk
 
 -include $(SUBMIT_OBJS:.o=.d) $(SHARED_OBJS:.o=.d) $(PROGRAM_OBJS:.o=.d) \
-	$(WRAP_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+	$(WRAP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(REFERENCE_OBJS:.o=.d)

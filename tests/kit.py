@@ -134,21 +134,24 @@ def labs():
 
 
 def timed_tests(lab, only=None):
-    """The names of the tests of `lab` (those whose name holds `only`) that
-    time, and so need the machine alone: they run in the first phase of
-    `make test` (the `timing` mark), and the others in the second."""
+    """The names of the tests of `lab` (those whose name holds `only`, a
+    text or a list of them) that time, and so need the machine alone: they
+    run in the first phase of `make test` (the `timing` mark), and the
+    others in the second."""
     tests = describe(lab)["labs"][0]["tests"]
-    return [t["name"] for t in tests if t["alone"] and (only is None or only in t["name"])]
+    wanted = [only] if isinstance(only, str) else only
+    return [t["name"] for t in tests if t["alone"] and
+            (not wanted or any(w in t["name"] for w in wanted))]
 
 
 @dataclass
 class Expect:
     """A fixture's `expect` file: a line per verdict, NAME<TAB>STATUSES<TAB>
-    TEXT, and the lines #lab:, #only:, #timeout:, #needs: (see the fixtures'
-    READMEs)."""
+    TEXT, and the lines #lab:, #only: (repeatable), #timeout:, #needs: (see
+    the fixtures' READMEs)."""
     path: Path
     lab: str = None
-    only: str = None
+    only: list = None
     timeout: str = None
     needs: str = None
     verdicts: list = field(default_factory=list)
@@ -161,7 +164,9 @@ class Expect:
                 continue
             if line.startswith("#"):
                 key, _, value = line[1:].partition(":")
-                if key in ("lab", "only", "timeout", "needs"):
+                if key == "only":
+                    e.only = (e.only or []) + [value.strip()]
+                elif key in ("lab", "timeout", "needs"):
                     setattr(e, key, value.strip())
                 continue
             name, statuses, *text = line.split("\t")

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Everything a kind's run function gets: the test, the build of its
  * flavour, where student code runs, and how. */
@@ -30,6 +31,7 @@ struct kind_call {
     int nfiles;
     const struct machine_info *machine;
     const struct sandbox *sandbox; /* the walls student code runs in */
+    uint64_t seed; /* where the inputs of timed runs come from */
     /* The limits of each run the kind makes: the table's, with lab.ini's
      * timeout put where the kind's time limit goes. */
     struct run_limits limits;

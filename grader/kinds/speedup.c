@@ -10,11 +10,15 @@
  * the student's speedup over the calibration's at the largest P. */
 #include "kinds/speedup.h"
 #include "base/escape.h"
+#include "base/files.h"
+#include "base/seeds.h"
 #include "base/text.h"
+#include "kinds/bench_record.h"
 #include "kinds/kinds_run.h"
 #include "kinds/stats.h"
 #include "kit_bench.h"
 #include "kit_topology.h"
+#include "run/channel.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,21 +27,32 @@
 
 #define MAX_P 16
 #define MAX_ROUNDS 1000
-#define BASE_SEED 1000
+/* The most a record may be: a line of fields and a result per repetition. */
+#define RECORD_MAX_BYTES 8192
 /* Steps of the compute calibration kernel per timing run before scaling. */
 #define CALIBRATION_COMPUTE_STEPS 20000000L
 
+/* One run of the bench program. */
 struct sample {
-    double wall_ms, cpu_ms, result;
+    double wall_ms, cpu_ms;         /* the timed calls, as the record says */
+    double run_wall_ms, run_cpu_ms; /* the whole run, as the grader saw it */
+    struct bench_record rec;
 };
 
-/* Everything measured in one set of rounds. */
+/* Everything measured in one set of rounds. Each student run is paired
+ * with a run of the serial reference on the same inputs, right before it;
+ * no two pairs share inputs, so that nothing one run of the student's code
+ * leaves behind (a file of results) is of use to another. */
 struct rounds {
     int np, threads[MAX_P];
-    int n;                                     /* rounds done */
-    double *serial_ms, *cal1_ms;               /* [round] */
-    double *student_ms[MAX_P], *cal_ms[MAX_P]; /* [P][round] */
-    double *student_cores[MAX_P];              /* cpu / wall */
+    int n;                        /* rounds done */
+    double *cal1_ms;              /* [round] */
+    double *serial_ms[MAX_P];     /* [P][round]: the pair's serial run */
+    double *student_ms[MAX_P];    /* [P][round] */
+    double *cal_ms[MAX_P];        /* [P][round] */
+    double *student_cores[MAX_P]; /* cpu / wall */
+    uint64_t inputs;              /* sets of inputs used so far */
+    struct sample last_serial;    /* the latest pair's, for the 1-thread run */
 };
 
 struct plan {
@@ -52,9 +67,9 @@ rounds_alloc(struct rounds *r, int max_rounds)
     size_t bytes = (size_t)max_rounds * sizeof(double);
 
     r->n = 0;
-    r->serial_ms = calloc(1, bytes);
     r->cal1_ms = calloc(1, bytes);
     for (int p = 0; p < r->np; p++) {
+        r->serial_ms[p] = calloc(1, bytes);
         r->student_ms[p] = calloc(1, bytes);
         r->cal_ms[p] = calloc(1, bytes);
         r->student_cores[p] = calloc(1, bytes);
@@ -64,9 +79,9 @@ rounds_alloc(struct rounds *r, int max_rounds)
 static void
 rounds_free(struct rounds *r)
 {
-    free(r->serial_ms);
     free(r->cal1_ms);
     for (int p = 0; p < r->np; p++) {
+        free(r->serial_ms[p]);
         free(r->student_ms[p]);
         free(r->cal_ms[p]);
         free(r->student_cores[p]);
@@ -100,8 +115,6 @@ speedup_thread_counts(const struct test_spec *test, int usable, int *out,
     return n;
 }
 
-/* One run of the bench program. Returns 0 with the sample, or -1 with what
- * went wrong in `why` (a crash, a timeout, no result line). */
 /* A student's run may take this many times the serial reference's time:
  * its speedup would then be 1/SLOW_LIMIT, far below anything that earns a
  * point, and a hanging submission must not hold the machine (which
@@ -120,13 +133,66 @@ student_limit(const struct test_spec *test, double serial_ms, long reps)
     return limit < test->timeout ? limit : test->timeout;
 }
 
-/* `wall_limit`: seconds, or 0 for the test's time limit. */
-static int
+/* How a run of the bench program went. */
+enum bench_end {
+    BENCH_OK,
+    BENCH_FAILED,   /* crashed, timed out, wrong result: `why` says */
+    BENCH_TAMPERED, /* its record cannot be the harness's: `why` says */
+};
+
+/* The seed of a new set of inputs, one per repetition: derived from the
+ * grading's seed, never one used before in this grading, and not to be
+ * foreseen from the seeds of earlier runs (base/seeds.h). */
+static uint64_t
+fresh_inputs(const struct kind_call *call, struct rounds *r)
+{
+    return seeds_derive(call->seed, r->inputs++);
+}
+
+/* The calibration kernel's inputs: the kit's, of no use to a submission,
+ * the same in every round. */
+static uint64_t
+calibration_inputs(const struct kind_call *call)
+{
+    return seeds_derive(call->seed, UINT64_C(1) << 63);
+}
+
+/* The record's claims against what the grader measured of the whole run
+ * from outside: the timed calls are part of the run, so they cannot have
+ * taken longer than it, in wall time or in CPU time. */
+#define CLAIM_SLACK_MS 5.0
+static bool
+claims_possible(const struct sample *s, char *why, size_t len)
+{
+    if (s->wall_ms > s->run_wall_ms + CLAIM_SLACK_MS) {
+        snprintf(why, len,
+                 "the record says the timed calls took %.1f ms, but the whole "
+                 "run took %.1f ms",
+                 s->wall_ms, s->run_wall_ms);
+        return false;
+    }
+    if (s->cpu_ms > s->run_cpu_ms * 1.02 + 2 * CLAIM_SLACK_MS) {
+        snprintf(why, len,
+                 "the record says the timed calls used %.1f ms of CPU, but the "
+                 "whole run used %.1f ms",
+                 s->cpu_ms, s->run_cpu_ms);
+        return false;
+    }
+    return true;
+}
+
+/* One run of the bench program: the student's for "parallel", the kit's
+ * reference program (none of the student's code) for "serial" and
+ * "calibrate". The harness hands its record through a channel of the
+ * grader's; the run counts only with exactly one record, of this run.
+ * `wall_limit`: seconds, or 0 for the test's time limit. */
+static enum bench_end
 bench_once(const struct test_spec *test, const struct kind_call *call,
-           const char *variant, int threads, long n, long reps, long seed,
+           const char *variant, int threads, long n, long reps, uint64_t seed,
            double wall_limit, struct sample *s, struct text *why)
 {
-    char t_arg[32], n_arg[32], r_arg[32], s_arg[32], how[200];
+    bool reference = strcmp(variant, "parallel") != 0;
+    char t_arg[32], n_arg[32], r_arg[32], s_arg[32], how[200], bad[400];
     const char *kernel = strcmp(variant, "calibrate") == 0
                              ? kit_calibration_name(test->calibration)
                              : test->kernel;
@@ -139,39 +205,49 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
         n_arg,           "-r",
         r_arg,           "-s",
         s_arg,           NULL};
+    char *env[2] = {NULL, NULL};
     struct hang_options hang;
     struct run_request req = kind_request(call, argv, &hang);
+    struct channel record;
     struct run_result r;
-    const char *line = NULL;
-    int rc = -1;
+    enum bench_end end = BENCH_FAILED;
+    char *text;
+    size_t len;
 
-    snprintf(bench, sizeof(bench), "%s/%s", call->build->out, test->bench);
+    memset(s, 0, sizeof(*s));
+    if (reference)
+        snprintf(bench, sizeof(bench), "%s/%s-reference", call->build->kit_out,
+                 test->bench);
+    else
+        snprintf(bench, sizeof(bench), "%s/%s", call->build->out, test->bench);
     if (wall_limit > 0)
         req.limits.wall_seconds = wall_limit;
     snprintf(t_arg, sizeof(t_arg), "%d", threads);
     snprintf(n_arg, sizeof(n_arg), "%ld", n);
     snprintf(r_arg, sizeof(r_arg), "%ld", reps);
-    snprintf(s_arg, sizeof(s_arg), "%ld", seed);
+    snprintf(s_arg, sizeof(s_arg), "%llu", (unsigned long long)seed);
     if (call->progress != NULL) {
         char what[128];
         snprintf(what, sizeof(what), "%s, %s on %d thread%s", test->name,
                  variant, threads, threads == 1 ? "" : "s");
         call->progress(what, call->progress_ctx);
     }
+    /* Non-blocking for the writer: a run that floods the channel fails,
+     * it does not hang. */
+    if (channel_open(&record, "KIT_BENCH_RECORD_FD=%d", 0, true) != 0) {
+        text_add(why, "the grader could not make a pipe.\n");
+        return BENCH_FAILED;
+    }
+    env[0] = record.env;
+    req.env = env;
+    req.pass_fd = record.write_fd;
     run_program(&req, &r);
+    text = channel_take(&record, RECORD_MAX_BYTES, &len);
     run_describe(&r, how, sizeof(how));
-    /* The harness prints one "bench:" line; take the last one at a line's
-     * start, after anything the student's code printed. */
-    for (const char *p = r.output;
-         p != NULL && (p = strstr(p, "bench: ")) != NULL; p++)
-        if (p == r.output || p[-1] == '\n')
-            line = p;
-    if (r.end != RUN_EXITED || r.exit_code != 0 || line == NULL) {
-        text_addf(why, "the %s run on %d thread%s (seed %ld) %s", variant,
-                  threads, threads == 1 ? "" : "s", seed, how);
-        if (r.end == RUN_EXITED && r.exit_code == 0)
-            text_add(why, " without printing its result");
-        text_add(why, ".\n");
+    if (r.end != RUN_EXITED || r.exit_code != 0) {
+        text_addf(why, "the %s run on %d thread%s (seed %llu) %s.\n", variant,
+                  threads, threads == 1 ? "" : "s", (unsigned long long)seed,
+                  how);
         if (r.end == RUN_TIMED_OUT && wall_limit > 0 &&
             wall_limit < test->timeout)
             text_addf(why,
@@ -187,118 +263,206 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
                                                  ? strlen(r.output) - 1500
                                                  : 0));
         }
+    } else if (text == NULL) {
+        text_add(why, "the grader ran out of memory reading a record.\n");
+    } else if (bench_record_parse(text, len, &s->rec, bad, sizeof(bad)) != 0 ||
+               bench_record_check(&s->rec, kernel, variant, threads, n, reps,
+                                  seed, bad, sizeof(bad)) != 0) {
+        text_addf(why, "the %s run on %d thread%s: %s.\n", variant, threads,
+                  threads == 1 ? "" : "s", bad);
+        /* The kit's own program wrote that: a broken kit, not a cheat. */
+        end = reference ? BENCH_FAILED : BENCH_TAMPERED;
     } else {
-        const char *w = strstr(line, "wall_ns="), *c = strstr(line, "cpu_ns="),
-                   *v = strstr(line, "result=");
-        if (w != NULL && c != NULL && v != NULL) {
-            s->wall_ms = strtod(w + 8, NULL) / 1e6;
-            s->cpu_ms = strtod(c + 7, NULL) / 1e6;
-            s->result = strtod(v + 7, NULL);
-            rc = s->wall_ms > 0 ? 0 : -1;
+        s->wall_ms = (double)s->rec.wall_ns / 1e6;
+        s->cpu_ms = (double)s->rec.cpu_ns / 1e6;
+        s->run_wall_ms = r.wall_seconds * 1e3;
+        s->run_cpu_ms = r.cpu_seconds * 1e3;
+        if (claims_possible(s, bad, sizeof(bad)))
+            end = BENCH_OK;
+        else {
+            text_addf(why, "the %s run on %d thread%s: %s.\n", variant, threads,
+                      threads == 1 ? "" : "s", bad);
+            end = reference ? BENCH_FAILED : BENCH_TAMPERED;
         }
-        if (rc != 0)
-            text_addf(why,
-                      "the %s run printed a malformed result line: %.200s\n",
-                      variant, line);
     }
+    free(text);
     run_result_free(&r);
-    return rc;
+    return end;
 }
 
-/* How many repetitions make a run last about `duration_ms`. */
+/* Whether the student's run did work the timed calls do not show: what a
+ * run spends outside them (starting, making the inputs, ending) is the
+ * kit's code, the same in the serial reference's run of the same inputs,
+ * so more of it, in CPU time or in wall time, is the student's code at
+ * work before or between the timed calls (at load time, in threads left
+ * running), where no clock sees it. The allowances cover what differs
+ * between two honest runs: CPU time is robust to a loaded machine, wall
+ * time much less. */
+#define HIDDEN_CPU_MS 15.0
+#define HIDDEN_CPU_SHARE 0.5
+#define HIDDEN_WALL_MS 50.0
+#define HIDDEN_WALL_SHARE 0.5
+static bool
+hidden_work(const struct sample *student, const struct sample *serial,
+            char *why, size_t len)
+{
+    double cpu_out = student->run_cpu_ms - student->cpu_ms,
+           cpu_base = serial->run_cpu_ms - serial->cpu_ms,
+           wall_out = student->run_wall_ms - student->wall_ms,
+           wall_base = serial->run_wall_ms - serial->wall_ms;
+
+    if (cpu_out > cpu_base * (1 + HIDDEN_CPU_SHARE) + HIDDEN_CPU_MS) {
+        snprintf(why, len,
+                 "outside the timed calls your run used %.0f ms of CPU, and "
+                 "the kit's code there needs %.0f ms (the serial reference's "
+                 "run of the same inputs)",
+                 cpu_out, cpu_base);
+        return true;
+    }
+    if (wall_out > wall_base * (1 + HIDDEN_WALL_SHARE) + HIDDEN_WALL_MS) {
+        snprintf(why, len,
+                 "outside the timed calls your run took %.0f ms, and the "
+                 "kit's code there needs %.0f ms (the serial reference's run "
+                 "of the same inputs)",
+                 wall_out, wall_base);
+        return true;
+    }
+    return false;
+}
+
+/* Each repetition's result against the serial reference's of the same
+ * input: within the reordering bound of the sum, which the serial run
+ * reports; nothing looser. */
+static bool
+results_match(const struct sample *s, const struct sample *serial, int threads,
+              long n, struct text *why)
+{
+    for (long i = 0; i < s->rec.nresults; i++) {
+        double got = s->rec.results[i], want = serial->rec.results[i];
+        double err = kit_bench_rel_error(got, want);
+        if (err <= serial->rec.bound)
+            continue;
+        text_addf(why,
+                  "Wrong result on %d threads (n = %ld, seed %llu): %.17g, "
+                  "the serial reference gives %.17g (relative error %.2g; "
+                  "summing in another order moves it by at most %.2g). "
+                  "Speedup counts only for correct results.\n",
+                  threads, n, (unsigned long long)(serial->rec.seed + i), got,
+                  want, err, serial->rec.bound);
+        return false;
+    }
+    return true;
+}
+
+/* The student's run at `threads`, checked against `serial`, the reference's
+ * run of the same inputs: its results, and no work hidden from the clock.
+ * A run that seems to hide work runs once more, in case the machine did
+ * something at that moment; twice is the student's code. */
+static enum bench_end
+student_run(const struct test_spec *test, const struct kind_call *call,
+            const struct sample *serial, int threads, long n, long reps,
+            double serial_ms, struct sample *s, struct text *why)
+{
+    char hidden[400] = "";
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        enum bench_end end = bench_once(
+            test, call, "parallel", threads, n, reps, serial->rec.seed,
+            student_limit(test, serial_ms, reps), s, why);
+        if (end != BENCH_OK)
+            return end;
+        if (!results_match(s, serial, threads, n, why))
+            return BENCH_FAILED;
+        if (!hidden_work(s, serial, hidden, sizeof(hidden)))
+            return BENCH_OK;
+    }
+    text_addf(why, "the parallel run on %d threads, twice: %s.\n", threads,
+              hidden);
+    return BENCH_TAMPERED;
+}
+
+/* How many repetitions make a run last about `duration_ms`: at most
+ * KIT_BENCH_MAX_REPS, each one's result in the record. */
 static long
 reps_for(double one_ms, double duration_ms)
 {
     /* Rounded, not up: a 199 ms run aimed at 200 ms stays one repetition. */
     double reps = floor(duration_ms / (one_ms > 0.01 ? one_ms : 0.01) + 0.5);
 
-    return reps < 1 ? 1 : reps > 100000 ? 100000 : (long)reps;
+    return reps < 1                    ? 1
+           : reps > KIT_BENCH_MAX_REPS ? KIT_BENCH_MAX_REPS
+                                       : (long)reps;
 }
 
 /* Warm up every variant once and size the runs. */
-static int
+static enum bench_end
 plan_runs(const struct test_spec *test, const struct kind_call *call,
-          const struct rounds *r, struct plan *plan, struct text *why)
+          struct rounds *r, struct plan *plan, struct text *why)
 {
     struct sample s, serial;
+    enum bench_end end;
 
     plan->n = test->size;
     plan->cal_n = test->calibration == KIT_CALIBRATION_COMPUTE
                       ? CALIBRATION_COMPUTE_STEPS
                       : test->size;
-    if (bench_once(test, call, "serial", 1, plan->n, 1, BASE_SEED, 0, &serial,
-                   why) != 0)
-        return -1;
+    end = bench_once(test, call, "serial", 1, plan->n, 1, fresh_inputs(call, r),
+                     0, &serial, why);
+    if (end != BENCH_OK)
+        return end;
     plan->serial_ms = serial.wall_ms;
     plan->reps = reps_for(serial.wall_ms, test->duration_ms);
     /* The student's code once at the largest count: a crash or a wrong
      * result shows now, before a minute of measuring. */
-    if (bench_once(test, call, "parallel", r->threads[r->np - 1], plan->n, 1,
-                   BASE_SEED, student_limit(test, plan->serial_ms, 1), &s,
-                   why) != 0)
-        return -1;
-    if (!(kit_bench_rel_error(s.result, serial.result) <= test->tolerance)) {
-        text_addf(why,
-                  "Wrong result on %d threads (n = %ld, seed %d): %.17g, the "
-                  "serial reference gives %.17g (relative error %.2g, "
-                  "allowed %.2g). Speedup counts only for correct results.\n",
-                  r->threads[r->np - 1], plan->n, BASE_SEED, s.result,
-                  serial.result, kit_bench_rel_error(s.result, serial.result),
-                  test->tolerance);
-        return -1;
-    }
-    if (bench_once(test, call, "calibrate", 1, plan->cal_n, 1, BASE_SEED, 0, &s,
-                   why) != 0)
-        return -1;
+    end = student_run(test, call, &serial, r->threads[r->np - 1], plan->n, 1,
+                      plan->serial_ms, &s, why);
+    if (end != BENCH_OK)
+        return end;
+    end = bench_once(test, call, "calibrate", 1, plan->cal_n, 1,
+                     calibration_inputs(call), 0, &s, why);
+    if (end != BENCH_OK)
+        return end;
     plan->cal_reps = reps_for(s.wall_ms, test->duration_ms);
-    return 0;
+    return BENCH_OK;
 }
 
-/* One round: serial, the student at each P, calibration at 1 and each P. */
-static int
+/* One round: at each P a pair, the serial reference and the student's
+ * code on the same new inputs; then the calibration at 1 and each P. */
+static enum bench_end
 one_round(const struct test_spec *test, const struct kind_call *call,
           const struct plan *plan, struct rounds *r, struct text *why)
 {
-    long seed = BASE_SEED + 1 + r->n;
-    struct sample serial, s;
+    struct sample s;
     int i = r->n;
+    enum bench_end end;
 
-    if (bench_once(test, call, "serial", 1, plan->n, plan->reps, seed, 0,
-                   &serial, why) != 0)
-        return -1;
-    r->serial_ms[i] = serial.wall_ms;
     for (int p = 0; p < r->np; p++) {
-        if (bench_once(test, call, "parallel", r->threads[p], plan->n,
-                       plan->reps, seed,
-                       student_limit(test, plan->serial_ms, plan->reps), &s,
-                       why) != 0)
-            return -1;
-        double err = kit_bench_rel_error(s.result, serial.result);
-        if (!(err <= test->tolerance)) {
-            text_addf(why,
-                      "Wrong result on %d threads (n = %ld, seed %ld): %.17g, "
-                      "the serial reference gives %.17g (relative error "
-                      "%.2g, allowed %.2g). Speedup counts only for correct "
-                      "results.\n",
-                      r->threads[p], plan->n, seed, s.result, serial.result,
-                      err, test->tolerance);
-            return -1;
-        }
+        end = bench_once(test, call, "serial", 1, plan->n, plan->reps,
+                         fresh_inputs(call, r), 0, &r->last_serial, why);
+        if (end != BENCH_OK)
+            return end;
+        r->serial_ms[p][i] = r->last_serial.wall_ms;
+        end = student_run(test, call, &r->last_serial, r->threads[p], plan->n,
+                          plan->reps, plan->serial_ms, &s, why);
+        if (end != BENCH_OK)
+            return end;
         r->student_ms[p][i] = s.wall_ms;
         r->student_cores[p][i] = s.cpu_ms / s.wall_ms;
     }
-    if (bench_once(test, call, "calibrate", 1, plan->cal_n, plan->cal_reps,
-                   seed, 0, &s, why) != 0)
-        return -1;
+    end = bench_once(test, call, "calibrate", 1, plan->cal_n, plan->cal_reps,
+                     calibration_inputs(call), 0, &s, why);
+    if (end != BENCH_OK)
+        return end;
     r->cal1_ms[i] = s.wall_ms;
     for (int p = 0; p < r->np; p++) {
-        if (bench_once(test, call, "calibrate", r->threads[p], plan->cal_n,
-                       plan->cal_reps, seed, 0, &s, why) != 0)
-            return -1;
+        end = bench_once(test, call, "calibrate", r->threads[p], plan->cal_n,
+                         plan->cal_reps, calibration_inputs(call), 0, &s, why);
+        if (end != BENCH_OK)
+            return end;
         r->cal_ms[p][i] = s.wall_ms;
     }
     r->n++;
-    return 0;
+    return BENCH_OK;
 }
 
 /* Per-round speedups of the student (serial / student) or the calibration
@@ -307,14 +471,14 @@ static void
 speedups(const struct rounds *r, int p, double *student, double *cal)
 {
     for (int i = 0; i < r->n; i++) {
-        student[i] = r->serial_ms[i] / r->student_ms[p][i];
+        student[i] = r->serial_ms[p][i] / r->student_ms[p][i];
         cal[i] = r->cal1_ms[i] / r->cal_ms[p][i];
     }
 }
 
 /* Rounds until every median is pinned to within 5 %, or the cap. Sets
  * *settled to whether they were pinned. */
-static int
+static enum bench_end
 measure(const struct test_spec *test, const struct kind_call *call,
         const struct plan *plan, struct rounds *r, struct text *why,
         bool *settled)
@@ -324,8 +488,9 @@ measure(const struct test_spec *test, const struct kind_call *call,
 
     *settled = false;
     while (r->n < max) {
-        if (one_round(test, call, plan, r, why) != 0)
-            return -1;
+        enum bench_end end = one_round(test, call, plan, r, why);
+        if (end != BENCH_OK)
+            return end;
         /* A verdict the rounds so far already fix needs no more of them:
          * code clearly at full marks, or clearly no faster than serial. */
         speedups(r, r->np - 1, student, cal);
@@ -357,7 +522,7 @@ measure(const struct test_spec *test, const struct kind_call *call,
         }
         *settled = loose;
     }
-    return 0;
+    return BENCH_OK;
 }
 
 static void
@@ -379,7 +544,7 @@ fill_points(const struct rounds *r, struct graded_test *result)
                         ? pt->student_speedup / pt->calibration_speedup
                         : 0;
         pt->student_ms = stats_median(r->student_ms[p], (size_t)r->n);
-        pt->serial_ms = stats_median(r->serial_ms, (size_t)r->n);
+        pt->serial_ms = stats_median(r->serial_ms[p], (size_t)r->n);
         pt->student_cores = stats_median(r->student_cores[p], (size_t)r->n);
         pt->samples = r->n;
     }
@@ -429,8 +594,72 @@ describe_machine(struct text *out, const struct kind_call *call,
 {
     text_add(out, "machine: ");
     machine_describe(out, call->machine);
-    text_addf(out, "; %d rounds, n = %ld x %ld repetitions per run\n", rounds,
-              plan->n, plan->reps);
+    text_addf(out,
+              "; %d rounds, n = %ld x %ld repetitions per run, each on new "
+              "inputs from seed %llu (grader --seed %llu measures on the "
+              "same inputs again)\n",
+              rounds, plan->n, plan->reps, (unsigned long long)call->seed,
+              (unsigned long long)call->seed);
+}
+
+/* A run whose record cannot be the harness's, or that did work no clock
+ * saw: nothing it measured is believed. */
+static void
+describe_tampering(struct text *out, const struct text *why)
+{
+    text_add(out, "Tampering: ");
+    text_add(out, text_str(why));
+    text_add(out,
+             "The kit's harness times the calls into your code and hands the "
+             "grader one record of them, through a channel of the grader's; "
+             "that record, checked against what the grader measures of the "
+             "whole run from outside, is the only measurement that counts. "
+             "This run's cannot be it, so no speedup was measured: no "
+             "points.\n");
+}
+
+/* What the machine allows at a point: P threads run serial work at most P
+ * times as fast, and more only where P cores' caches hold what one core's
+ * cannot; the calibration kernel, perfectly parallel code of the same kind
+ * (the same plain loop over inputs of the same size, for memory-bound
+ * tests) measured on the same cores at the same moment, gets every such
+ * gain too. A student speedup beyond both, by more than the margin, is
+ * work not done. The margin covers what two honest medians differ by
+ * (the calibration's and the student's at a point, one slowed by the
+ * machine in more rounds than the other): on the kit's labs the student's
+ * median stays below 1.2 times the larger of the two (docs/design.md,
+ * "speedups no machine gives"). */
+#define IMPOSSIBLE_MARGIN 1.25
+
+double
+speedup_most_allowed(int threads, double calibration)
+{
+    return IMPOSSIBLE_MARGIN *
+           (calibration > threads ? calibration : (double)threads);
+}
+
+double
+speedup_credited(double speedup, double cores)
+{
+    return cores < speedup ? cores : speedup;
+}
+
+static double
+machine_allows(const struct speedup_point *pt)
+{
+    return speedup_most_allowed(pt->threads, pt->calibration_speedup);
+}
+
+/* The first point whose speedup no machine gives, or NULL. */
+static const struct speedup_point *
+impossible_point(const struct graded_test *result)
+{
+    for (size_t i = 0; i < result->npoints; i++)
+        if (result->points[i].threads >= 2 &&
+            result->points[i].student_speedup >
+                machine_allows(&result->points[i]))
+            return &result->points[i];
+    return NULL;
 }
 
 void
@@ -440,8 +669,9 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
     struct rounds r = {0};
     struct plan plan;
     struct text out = TEXT_INIT, why = TEXT_INIT;
-    char noise[400] = "";
+    char noise[400] = "", reference[4200];
     bool noisy = false;
+    enum bench_end end;
 
     result->score = 0;
     result->status = TEST_FAILED;
@@ -458,9 +688,24 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
                   test->skip_awards ? "award" : "hold");
         goto done;
     }
+    snprintf(reference, sizeof(reference), "%s/%s-reference",
+             call->build->kit_out, test->bench);
+    if (!is_file(reference)) {
+        result->status = TEST_ERROR;
+        text_addf(&out,
+                  "The kit has no reference program %s-reference (the lab's "
+                  "Makefile names it in LAB_REFERENCE): the kit needs fixing, "
+                  "not your code.\n",
+                  test->bench);
+        goto done;
+    }
     rounds_alloc(&r, test->max_rounds);
-    if (plan_runs(test, call, &r, &plan, &why) != 0) {
-        text_add(&out, text_str(&why));
+    end = plan_runs(test, call, &r, &plan, &why);
+    if (end != BENCH_OK) {
+        if (end == BENCH_TAMPERED)
+            describe_tampering(&out, &why);
+        else
+            text_add(&out, text_str(&why));
         goto done;
     }
 
@@ -469,14 +714,18 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
             kit_cgroup_throttled("/sys/fs/cgroup", "/proc/self/cgroup");
         bool settled;
         r.n = 0;
-        if (measure(test, call, &plan, &r, &why, &settled) != 0) {
-            text_add(&out, text_str(&why));
+        end = measure(test, call, &plan, &r, &why, &settled);
+        if (end != BENCH_OK) {
+            if (end == BENCH_TAMPERED)
+                describe_tampering(&out, &why);
+            else
+                text_add(&out, text_str(&why));
             goto done;
         }
         fill_points(&r, result);
         struct speedup_point *top = &result->points[result->npoints - 1];
         struct noise_input in = {
-            .serial_ms = r.serial_ms,
+            .serial_ms = r.serial_ms[r.np - 1],
             .nserial = (size_t)r.n,
             .calibration_speedup = top->calibration_speedup,
             .threads = top->threads,
@@ -506,28 +755,43 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
     }
 
     /* The student's own 1-thread time: feedback, never the base. It joins
-     * the table and the plot as their first point. */
+     * the table and the plot as their first point. It may reuse the last
+     * pair's inputs: no scored run comes after it. */
     struct sample one;
     struct text ignore = TEXT_INIT;
-    if (bench_once(test, call, "parallel", 1, plan.n, plan.reps, BASE_SEED,
-                   student_limit(test, plan.serial_ms, plan.reps), &one,
-                   &ignore) == 0)
+    if (student_run(test, call, &r.last_serial, 1, plan.n, plan.reps,
+                    plan.serial_ms, &one, &ignore) == BENCH_OK)
         add_one_thread_point(result, &one);
     text_free(&ignore);
 
     struct speedup_point *top = &result->points[result->npoints - 1];
+    /* On a noisy machine, a serial run slowed more often than the rest
+     * inflates every speedup: that verdict is held, like any other. */
+    const struct speedup_point *impossible =
+        noisy ? NULL : impossible_point(result);
     describe_table(&out, result);
-    bool cannot_judge = false;
-    if (!noisy && !stats_can_judge(top->calibration_speedup, test->target)) {
-        cannot_judge = true;
+    bool cannot_judge =
+        !noisy && !stats_can_judge(top->calibration_speedup, test->target);
+    if (cannot_judge)
         snprintf(noise, sizeof(noise),
                  "the calibration kernel reached only %.2fx on %d threads, so "
                  "the target (%.2f of it, %.2fx) would not tell parallel code "
                  "from serial code on this machine",
                  top->calibration_speedup, top->threads, test->target,
                  test->target * top->calibration_speedup);
-    }
-    if (noisy || cannot_judge) {
+    if (impossible != NULL) {
+        text_addf(&out,
+                  "Faster than the machine allows: the code did not do the "
+                  "work. On %d threads your code ran %.2fx as fast as the "
+                  "serial reference; %d threads give at most %dx, the "
+                  "calibration kernel got %.2fx on them, and the grader "
+                  "allows up to %.2fx. Results that match without the work "
+                  "being done were known before they were asked for: no "
+                  "points.\n",
+                  impossible->threads, impossible->student_speedup,
+                  impossible->threads, impossible->threads,
+                  impossible->calibration_speedup, machine_allows(impossible));
+    } else if (noisy || cannot_judge) {
         result->status = TEST_INCONCLUSIVE;
         result->held = true;
         text_addf(&out,
@@ -538,9 +802,10 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
                           "machine with more usable cores can judge it.\n",
                   noise);
     } else {
-        result->score =
-            stats_speedup_score(top->student_speedup, top->calibration_speedup,
-                                test->target, test->points);
+        double credited =
+            speedup_credited(top->student_speedup, top->student_cores);
+        result->score = stats_speedup_score(credited, top->calibration_speedup,
+                                            test->target, test->points);
         result->status = result->score >= test->points ? TEST_PASSED
                          : result->score > 0           ? TEST_PARTIAL
                                                        : TEST_FAILED;
@@ -548,8 +813,16 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
                   "verdict: on %d threads your speedup is %.2fx and the "
                   "calibration kernel's %.2fx, a ratio of %.2f; the target is "
                   "%.2f, so %.1f of %.0f points.\n",
-                  top->threads, top->student_speedup, top->calibration_speedup,
-                  top->ratio, test->target, result->score, test->points);
+                  top->threads, credited, top->calibration_speedup,
+                  credited / top->calibration_speedup, test->target,
+                  result->score, test->points);
+        if (credited < top->student_speedup)
+            text_addf(&out,
+                      "your code ran %.2fx as fast as the serial reference "
+                      "but kept only %.2f cores busy (cpu/wall): running in "
+                      "parallel explains no more than %.2fx of it, and only "
+                      "that counts.\n",
+                      top->student_speedup, top->student_cores, credited);
         if (top->student_cores < 1.2 && top->threads >= 2)
             text_addf(&out,
                       "cpu/wall of %.2f says your threads hardly ran at the "

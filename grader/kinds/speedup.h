@@ -16,4 +16,16 @@
 int speedup_thread_counts(const struct test_spec *test, int usable, int *out,
                           int max);
 
+/* The largest speedup P threads may show before it is called work not
+ * done: a margin over the larger of P and the calibration kernel's speedup
+ * at the same moment (which gets every gain the caches give). */
+double speedup_most_allowed(int threads, double calibration);
+
+/* The part of a speedup that earns points: only parallelism does. P
+ * threads that kept `cores` cores busy (CPU time over wall time) are at
+ * most `cores` times as fast as the serial work, unless each does less
+ * than the serial reference (a tighter loop, or a serial run the machine
+ * slowed); that part is not parallelism, and is not paid. */
+double speedup_credited(double speedup, double cores);
+
 #endif

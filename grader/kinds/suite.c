@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The grader's test kinds: running the lab's Check suite (see suite.h). */
-#define _GNU_SOURCE /* pipe2, F_SETPIPE_SZ */
 #include "kinds/suite.h"
 #include "base/escape.h"
+#include "run/channel.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The most of a TAP log kept: Check writes about 100 bytes a test. */
 #define TAP_MAX_BYTES (1 << 20)
@@ -26,27 +23,6 @@ tail_of(const char *s, size_t n)
     return len > n ? s + len - n : s;
 }
 
-/* All a pipe holds until its every writer is gone, up to `cap` bytes. */
-static char *
-read_pipe(int fd, size_t cap)
-{
-    char *buf = malloc(cap + 1);
-    size_t n = 0;
-
-    if (buf == NULL)
-        return NULL;
-    while (n < cap) {
-        ssize_t got = read(fd, buf + n, cap - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 /* Run the suite once and return its TAP log. Check writes the log to a
  * pipe only the grader reads, named /dev/fd/N: a file would stay writable
  * by the code under test after the runner is gone. ThreadSanitizer cannot
@@ -57,7 +33,7 @@ run_binary(const struct kind_call *call, char *const *extra,
            const char *stop_starts, const char *stop_holds,
            struct run_result *r)
 {
-    char tap_var[64], timeout[64], run_case[512];
+    char timeout[64], run_case[512];
     char *vars[ENV_MAX + 1];
     char *plain[] = {(char *)call->build->suite, NULL};
     char *no_aslr[] = {"/usr/bin/setarch", "-R", (char *)call->build->suite,
@@ -67,7 +43,7 @@ run_binary(const struct kind_call *call, char *const *extra,
     char *tap = NULL;
     int n = 0;
 
-    vars[n++] = tap_var;
+    vars[n++] = NULL; /* the log's channel, below */
     vars[n++] = "CK_FORK=yes";
     /* Check's own per-test timeout must never fire first: the grader's, on
      * the whole run, stops a hang while it can still see where it hangs. */
@@ -87,24 +63,21 @@ run_binary(const struct kind_call *call, char *const *extra,
     req.stop.holds = stop_holds;
 
     for (int attempt = 0; attempt < 2; attempt++) {
-        int fds[2];
+        struct channel log;
 
-        if (pipe2(fds, O_CLOEXEC) != 0) {
+        /* A full pipe stalls the runner (and times it out): room for any
+         * honest log. */
+        if (channel_open(&log, "CK_TAP_LOG_FILE_NAME=/dev/fd/%d", TAP_MAX_BYTES,
+                         false) != 0) {
             memset(r, 0, sizeof(*r));
             r->end = RUN_NOT_STARTED;
             r->output = strdup("the grader could not make a pipe");
             return NULL;
         }
-        /* A full pipe stalls the runner (and times it out): room for any
-         * honest log. */
-        (void)fcntl(fds[1], F_SETPIPE_SZ, TAP_MAX_BYTES);
-        snprintf(tap_var, sizeof(tap_var), "CK_TAP_LOG_FILE_NAME=/dev/fd/%d",
-                 fds[1]);
-        req.pass_fd = fds[1];
+        vars[0] = log.env;
+        req.pass_fd = log.write_fd;
         run_program(&req, r);
-        close(fds[1]);
-        tap = read_pipe(fds[0], TAP_MAX_BYTES);
-        close(fds[0]);
+        tap = channel_take(&log, TAP_MAX_BYTES, NULL);
         if (attempt > 0 || r->output == NULL ||
             strstr(r->output, "ThreadSanitizer: unexpected memory mapping") ==
                 NULL)

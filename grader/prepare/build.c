@@ -214,6 +214,8 @@ build_submission(const char *kit, const char *lab, const struct workdir *w,
      * lab folder and build: there is nothing else of the submission's. */
     if (snprintf(b->out, sizeof(b->out), "%s/%s", w->out, flavour) >=
             (int)sizeof(b->out) ||
+        snprintf(b->kit_out, sizeof(b->kit_out), "%s/build/%s/labs/%s", kit,
+                 flavour, lab) >= (int)sizeof(b->kit_out) ||
         snprintf(lab_dir, sizeof(lab_dir), "%s/labs/%s", kit, lab) >=
             (int)sizeof(lab_dir) ||
         snprintf(kit_arg, sizeof(kit_arg), "KIT_ROOT=%s", kit) >=
@@ -228,8 +230,8 @@ build_submission(const char *kit, const char *lab, const struct workdir *w,
             (int)sizeof(build_arg) ||
         snprintf(mode_arg, sizeof(mode_arg), "MODE=%s", flavour) >=
             (int)sizeof(mode_arg) ||
-        snprintf(objs_arg, sizeof(objs_arg), "KIT_OBJS_DIR=%s/build/%s/labs/%s",
-                 kit, flavour, lab) >= (int)sizeof(objs_arg) ||
+        snprintf(objs_arg, sizeof(objs_arg), "KIT_OBJS_DIR=%s", b->kit_out) >=
+            (int)sizeof(objs_arg) ||
         snprintf(libkit_arg, sizeof(libkit_arg),
                  "LIBKIT_DIR=%s/build/%s/common", kit,
                  flavour) >= (int)sizeof(libkit_arg)) {

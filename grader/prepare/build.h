@@ -18,6 +18,9 @@ struct workdir;
 struct lab_build {
     char flavour[16];
     char out[PATH_MAX];   /* the folder with the programs and test binary */
+    /* The kit's own build of the lab in this flavour, with the programs
+     * that hold none of the submission's code (PROGRAM-reference). */
+    char kit_out[PATH_MAX];
     char suite[PATH_MAX]; /* the lab's Check suite program (check_*) */
     bool ok;
     char *log; /* on failure: the compiler's messages, trimmed and capped */

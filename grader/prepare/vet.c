@@ -2,14 +2,110 @@
 /* The grader's preparation: what a submission's objects may not define or
  * run (see vet.h). */
 #include "prepare/vet.h"
+#include "base/files.h"
 #include "base/text.h"
-#include "prepare/sections.h"
+#include "prepare/elf.h"
 #include "prepare/symbols.h"
 
 #include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Names a submission could ask whether a sanitizer watches it by: the
+ * compilers' predefined macros and feature tests, the sanitizers' options
+ * in the environment, their runtimes' libraries; and the prefixes of their
+ * runtimes' symbols. */
+static const char *const sanitizer_words[] = {
+    "__SANITIZE_THREAD__",
+    "__SANITIZE_ADDRESS__",
+    "__SANITIZE_HWADDRESS__",
+    "thread_sanitizer",
+    "address_sanitizer",
+    "hwaddress_sanitizer",
+    "memory_sanitizer",
+    "undefined_behavior_sanitizer",
+    "leak_sanitizer",
+    "TSAN_OPTIONS",
+    "ASAN_OPTIONS",
+    "UBSAN_OPTIONS",
+    "LSAN_OPTIONS",
+    "MSAN_OPTIONS",
+    "libtsan",
+    "libasan",
+    "libubsan",
+    NULL,
+};
+static const char *const sanitizer_prefixes[] = {
+    "__tsan_", "__asan_",   "__ubsan_",     "__lsan_",
+    "__msan_", "__hwasan_", "__sanitizer_", NULL,
+};
+
+/* The source without its comments (strings and characters kept, line
+ * breaks kept so that lines still count); malloc'ed. */
+static char *
+strip_comments(const char *s)
+{
+    struct text t = TEXT_INIT;
+
+    while (*s != '\0') {
+        if (s[0] == '/' && s[1] == '*') {
+            const char *end = strstr(s + 2, "*/");
+            for (const char *p = s; p < (end ? end : s + strlen(s)); p++)
+                if (*p == '\n')
+                    text_addc(&t, '\n');
+            s = end != NULL ? end + 2 : s + strlen(s);
+            text_addc(&t, ' ');
+        } else if (s[0] == '/' && s[1] == '/') {
+            s += strcspn(s, "\n");
+        } else if (*s == '"' || *s == '\'') {
+            char quote = *s;
+            text_addc(&t, *s++);
+            while (*s != '\0' && *s != quote && *s != '\n') {
+                if (*s == '\\' && s[1] != '\0')
+                    text_addc(&t, *s++);
+                text_addc(&t, *s++);
+            }
+            if (*s == quote)
+                text_addc(&t, *s++);
+        } else {
+            text_addc(&t, *s++);
+        }
+    }
+    return text_steal(&t);
+}
+
+/* The first word of sanitizer_words, or identifier with a prefix of
+ * sanitizer_prefixes, in the code of `path`, and its line; 0 when none. */
+static int
+asks_for_sanitizer(const char *path, char *word, size_t len)
+{
+    char *source = read_small_file(path, 1 << 20), *code;
+    int line = 0;
+
+    if (source == NULL)
+        return 0;
+    code = strip_comments(source);
+    free(source);
+    for (const char *p = code; code != NULL && *p != '\0' && line == 0; p++) {
+        for (size_t i = 0; sanitizer_words[i] != NULL && line == 0; i++)
+            if (strncmp(p, sanitizer_words[i], strlen(sanitizer_words[i])) == 0)
+                snprintf(word, len, "%s", sanitizer_words[i]);
+        for (size_t i = 0; sanitizer_prefixes[i] != NULL && word[0] == '\0';
+             i++)
+            if (strncmp(p, sanitizer_prefixes[i],
+                        strlen(sanitizer_prefixes[i])) == 0)
+                snprintf(word, len, "%.*s", (int)strcspn(p, " \t\n(),;"), p);
+        if (word[0] != '\0') {
+            line = 1;
+            for (const char *q = code; q < p; q++)
+                line += *q == '\n';
+        }
+    }
+    free(code);
+    return line;
+}
 
 /* Add the global definitions of every object in `folder`. */
 static void
@@ -63,7 +159,7 @@ load_reserved(const char *kit, const char *lab, struct symbol_set *set)
 
 char *
 vet_submission(const char *kit, const char *lab, const struct lab_spec *spec,
-               const struct lab_build *release)
+               const char *submit_dir, const struct lab_build *release)
 {
     struct symbol_set reserved = {0};
     struct text t = TEXT_INIT;
@@ -75,8 +171,9 @@ vet_submission(const char *kit, const char *lab, const struct lab_spec *spec,
         return text_steal(&t);
     }
     for (int i = 0; i < spec->nsubmit; i++) {
-        char object[PATH_MAX], report[4096], sections[512];
-        int n;
+        char object[PATH_MAX], source[PATH_MAX], report[4096], sections[512],
+            word[128], names[512];
+        int n, line;
 
         if (snprintf(object, sizeof(object), "%s/submit/%.*s.o", release->out,
                      (int)strlen(spec->submit[i]) - 2,
@@ -88,12 +185,28 @@ vet_submission(const char *kit, const char *lab, const struct lab_spec *spec,
         if (symbols_check(&reserved, object, spec->submit[i], report,
                           sizeof(report)) != 0)
             text_add(&t, report);
-        n = sections_find_init(object, sections, sizeof(sections));
+        if (snprintf(source, sizeof(source), "%s/%s", submit_dir,
+                     spec->submit[i]) < (int)sizeof(source) &&
+            (word[0] = '\0',
+             line = asks_for_sanitizer(source, word, sizeof(word))) > 0)
+            text_addf(&t,
+                      "%s asks whether a sanitizer watches it (%s, line %d): "
+                      "not allowed; what a submission does must not depend "
+                      "on how it is checked\n",
+                      spec->submit[i], word, line);
+        else if (elf_names_with_prefix(object, sanitizer_prefixes, names,
+                                       sizeof(names)) > 0)
+            text_addf(&t,
+                      "%s refers to a sanitizer's runtime (%s): not allowed; "
+                      "what a submission does must not depend on how it is "
+                      "checked\n",
+                      spec->submit[i], names);
+        n = elf_outside_main(object, sections, sizeof(sections));
         if (n > 0)
             text_addf(&t,
                       "%s has code that runs before or after main (%s: a "
-                      "constructor or destructor), outside the tests: not "
-                      "allowed, remove it\n",
+                      "constructor, destructor or ifunc resolver), outside "
+                      "the tests: not allowed, remove it\n",
                       spec->submit[i], sections);
         else if (n < 0)
             text_addf(&t, "the grader could not read %s's object file\n",

@@ -4,18 +4,20 @@
  * may not define a name of the C library, hwloc, libkit or the lab's own
  * objects (a fake clock_gettime, pthread_create or main would change what
  * the tests and timings mean), nor hold code that runs before or after
- * main (a constructor would run in the test runner, outside the tests). */
+ * main (a constructor would run in the test runner, outside the tests), nor
+ * ask whether a sanitizer watches it (what it does would then change with
+ * how it is checked). */
 #ifndef GRADER_PREPARE_VET_H
 #define GRADER_PREPARE_VET_H
 
 #include "prepare/build.h"
 #include "spec/labini.h"
 
-/* Vet the submit files' objects of the release build `release` of `lab`.
- * Returns NULL when they may run, else what is refused, in words
- * (malloc'ed), each refused name or section named. */
+/* Vet the submit files (in `submit_dir`) and their objects of the release
+ * build `release` of `lab`. Returns NULL when they may run, else what is
+ * refused, in words (malloc'ed), each refused name or section named. */
 char *vet_submission(const char *kit, const char *lab,
-                     const struct lab_spec *spec,
+                     const struct lab_spec *spec, const char *submit_dir,
                      const struct lab_build *release);
 
 #endif

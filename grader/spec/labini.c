@@ -17,9 +17,9 @@ struct parse {
 
 /* In the order of the `given` bits. */
 const char *const labini_test_keys[] = {
-    "kind",        "points",  "tcase",   "timeout", "bench",     "kernel",
-    "calibration", "threads", "target",  "size",    "tolerance", "skip",
-    "duration_ms", "rounds",  "program", "args",    "max_cores", NULL,
+    "kind",        "points",  "tcase",  "timeout",   "bench", "kernel",
+    "calibration", "threads", "target", "size",      "skip",  "duration_ms",
+    "rounds",      "program", "args",   "max_cores", NULL,
 };
 
 static int
@@ -92,7 +92,6 @@ test_for(struct parse *p, const char *name)
     t->points = -1; /* required */
     t->timeout = 60;
     t->target = 0.8;
-    t->tolerance = 1e-9;
     t->duration_ms = 150;
     t->min_rounds = 5;
     t->max_rounds = 12;
@@ -226,9 +225,6 @@ on_test_key(struct parse *p, struct test_spec *t, const char *name,
     } else if (strcmp(name, "size") == 0) {
         if (!kit_parse_long(value, 1, 4000000000L, &t->size))
             FAIL("size = %s is not a whole number (k, M, G allowed)", value);
-    } else if (strcmp(name, "tolerance") == 0) {
-        if (!parse_double(value, 0, 1, &t->tolerance))
-            FAIL("tolerance = %s is not from 0 to 1", value);
     } else if (strcmp(name, "skip") == 0) {
         if (strcmp(value, "award") != 0 && strcmp(value, "hold") != 0)
             FAIL("skip = %s is not award or hold", value);

@@ -32,7 +32,6 @@ struct test_spec {
     int nthreads;
     double target;      /* ratio to the calibration's speedup for full marks */
     long size;          /* -n of the bench runs */
-    double tolerance;   /* relative difference from serial still correct */
     bool skip_awards;   /* skip = award: a skip gives the points */
     double duration_ms; /* aimed length of one timed run */
     int min_rounds;

@@ -12,5 +12,6 @@ Suite *stats_suite(void);
 Suite *suite_suite(void);
 Suite *run_suite(void);
 Suite *sandbox_suite(void);
+Suite *bench_record_suite(void);
 
 #endif

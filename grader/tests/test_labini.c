@@ -71,7 +71,6 @@ static const char *good = "; a comment\n"
                           "threads = 2,4, 8\n"
                           "target = 0.7\n"
                           "size = 20M\n"
-                          "tolerance = 1e-12\n"
                           "skip = award\n"
                           "duration_ms = 150\n"
                           "rounds = 4-9\n"
@@ -126,7 +125,6 @@ START_TEST(reads_every_key)
     ck_assert_int_eq(s->threads[2], 8);
     ck_assert_double_eq_tol(s->target, 0.7, 1e-12);
     ck_assert_int_eq(s->size, 20000000);
-    ck_assert_double_eq_tol(s->tolerance, 1e-12, 1e-20);
     ck_assert(s->skip_awards);
     ck_assert_double_eq(s->duration_ms, 150);
     ck_assert_int_eq(s->min_rounds, 4);

@@ -3,7 +3,7 @@
  * user, no network, the kit read-only), the machine lock between graders,
  * and the refusal of constructor sections. */
 #define _GNU_SOURCE
-#include "prepare/sections.h"
+#include "prepare/elf.h"
 #include "run/machine_lock.h"
 #include "run/runner.h"
 #include "run/sandbox.h"
@@ -219,7 +219,7 @@ START_TEST(constructor_sections_found)
     FILE *f;
 
     /* This very program has them: the C runtime's and Check's. */
-    ck_assert_int_gt(sections_find_init("/proc/self/exe", found, sizeof(found)),
+    ck_assert_int_gt(elf_outside_main("/proc/self/exe", found, sizeof(found)),
                      0);
     ck_assert_msg(strstr(found, ".init_array") != NULL, "%s", found);
     /* Not an ELF object: unreadable, not "none". */
@@ -228,7 +228,7 @@ START_TEST(constructor_sections_found)
     ck_assert_ptr_nonnull(f);
     fputs("int main(void) { return 0; }\n", f);
     fclose(f);
-    ck_assert_int_eq(sections_find_init(path, found, sizeof(found)), -1);
+    ck_assert_int_eq(elf_outside_main(path, found, sizeof(found)), -1);
     remove(path);
 }
 END_TEST

@@ -140,6 +140,28 @@ START_TEST(thread_counts_capped_at_usable)
 }
 END_TEST
 
+START_TEST(speedups_no_machine_gives)
+{
+    /* Two threads: up to 2.5x, or more where the calibration got more. */
+    ck_assert_double_eq_tol(speedup_most_allowed(2, 1.9), 2.5, 1e-12);
+    ck_assert_double_eq_tol(speedup_most_allowed(8, 12.0), 15.0, 1e-12);
+    ck_assert(1.95 < speedup_most_allowed(2, 1.5));
+    ck_assert(3.0 > speedup_most_allowed(2, 1.5));
+}
+END_TEST
+
+START_TEST(only_parallelism_is_paid)
+{
+    /* Serial code a little faster than the reference: one core busy, so
+     * a speedup of 1 at most, which earns nothing. */
+    ck_assert_double_eq(speedup_credited(1.05, 1.0), 1.0);
+    ck_assert_double_eq(
+        stats_speedup_score(speedup_credited(1.05, 1.0), 1.5, 0.8, 15), 0);
+    /* Parallel code keeps more cores busy than it gains: all of it counts. */
+    ck_assert_double_eq(speedup_credited(1.82, 1.87), 1.82);
+}
+END_TEST
+
 Suite *
 stats_suite(void)
 {
@@ -153,6 +175,8 @@ stats_suite(void)
     tcase_add_test(tc, noise_gate_decisions);
     tcase_add_test(tc, clear_verdicts_stop_early);
     tcase_add_test(tc, thread_counts_capped_at_usable);
+    tcase_add_test(tc, speedups_no_machine_gives);
+    tcase_add_test(tc, only_parallelism_is_paid);
     suite_add_tcase(s, tc);
     return s;
 }
