@@ -4,10 +4,10 @@
 #include "kit_args.h"
 #include "kit_calibrate.h"
 #include "kit_pthread.h"
+#include "kit_record.h"
 #include "kit_time.h"
 #include "kit_topology.h"
 
-#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdbool.h>
@@ -97,27 +97,6 @@ kit_bench_rel_error(double got, double want)
     return want != 0 ? diff / fabs(want) : diff;
 }
 
-/* Where the record goes: the grader's pipe, named by KIT_BENCH_RECORD_FD,
- * or stdout for a person. */
-static FILE *
-record_stream(void)
-{
-    const char *fd = getenv("KIT_BENCH_RECORD_FD");
-    char *end;
-    long n;
-
-    if (fd == NULL)
-        return stdout;
-    errno = 0;
-    n = strtol(fd, &end, 10);
-    if (errno != 0 || end == fd || *end != '\0' || n < 3 || n > 1 << 20)
-        kit_die("KIT_BENCH_RECORD_FD=%s: not a descriptor", fd);
-    FILE *f = fdopen((int)n, "w");
-    if (f == NULL)
-        kit_die("KIT_BENCH_RECORD_FD=%s: cannot be written", fd);
-    return f;
-}
-
 static const char *
 variant_name(enum variant v)
 {
@@ -191,7 +170,7 @@ measure(const struct choice *c, const struct kit_args *a)
     if (c->variant == CALIBRATE)
         kit_calibration_teardown(input);
 
-    out = record_stream();
+    out = kit_record_stream();
     fprintf(out,
             "bench: kernel=%s variant=%s threads=%ld n=%ld reps=%ld "
             "seed=%llu wall_ns=%lld cpu_ns=%lld bound=%a results=",

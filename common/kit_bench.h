@@ -16,9 +16,8 @@
  *   it is timed), and hands the grader one record: a line of `key=value`
  *   fields starting with `bench:`, each repetition's result as a
  *   hexadecimal float so that it crosses processes exactly. The record goes
- *   to the descriptor named by the environment variable
- *   KIT_BENCH_RECORD_FD, a pipe only the grader reads, so that nothing the
- *   student's code prints can pass for it; without it, to stdout.
+ *   where kit_record.h says: a pipe only the grader reads, so that nothing
+ *   the student's code prints can pass for it.
  *
  * The kit times the serial reference and the calibration with the lab's
  * reference build of the program, `bench-reference`, compiled with

@@ -31,4 +31,24 @@
 #define KIT_LONG_RUN(release, sanitized)                                       \
     (KIT_SANITIZED ? (sanitized) : (release))
 
+#include <stdlib.h>
+
+/**
+ * Forget the sanitizers' options: their runtimes read them as the program
+ * starts, and a lab's test program calls this first thing in main, so
+ * that code under test finds the same environment whether a sanitizer
+ * watches it or not.
+ */
+static inline void
+kit_sanitizer_options_forget(void)
+{
+    static const char *const names[] = {
+        "TSAN_OPTIONS", "ASAN_OPTIONS", "UBSAN_OPTIONS",
+        "LSAN_OPTIONS", "MSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH",
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        unsetenv(names[i]);
+}
+
 #endif

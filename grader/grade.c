@@ -271,6 +271,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
     char err[1024];
     struct lab_spec spec;
     struct workdir w;
+    struct vet_views views = {.n = 0};
     struct builds all;
     const char *missing;
     int64_t start = kit_now_ns();
@@ -316,6 +317,17 @@ grade_lab(const struct grade_options *opt, const char *lab,
     }
     if (build_all(opt, lab, &spec, &w, &all, out) != 0)
         goto done;
+    /* The submit files as the release and the sanitizer builds see them,
+     * for the vetting below; a flavour whose preprocessor fails is left
+     * out (its build fails the same way, and says why). */
+    static const char *const views_of[] = {"release", "tsan", "asan"};
+    for (int v = 0; v < 3; v++)
+        if (build_preprocess(opt->catalogue->kit, lab, &w, views_of[v],
+                             opt->sandbox, views.dir[views.n],
+                             sizeof(views.dir[0])) == 0)
+            views.flavour[views.n++] = views_of[v];
+        else if (v == 0)
+            break;
     /* From here on student code only runs: nothing it may write but its
      * own run folder. */
     if (workdir_seal(&w, opt->sandbox, err, sizeof(err)) != 0) {
@@ -326,7 +338,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
         const struct lab_build *release = build_of(&all, "release");
         char *refused = release != NULL && release->ok
                             ? vet_submission(opt->catalogue->kit, lab, &spec,
-                                             w.submit, release)
+                                             w.submit, release, &views)
                             : NULL;
         if (refused != NULL) {
             struct text said = TEXT_INIT;

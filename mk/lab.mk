@@ -68,7 +68,7 @@ LAB_CFLAGS = $(KIT_CFLAGS) -I$(LAB_DIR) -I$(LAB_KIT) \
 	$(call pc_cflags,hwloc $(LAB_PKGS))
 LAB_LIBS = $(LIBKIT_LIBS) $(if $(LAB_PKGS),$(call pc_libs,$(LAB_PKGS)))
 
-.PHONY: all check clean kit-objects $(LAB_PROGRAMS)
+.PHONY: all check clean kit-objects preprocess $(LAB_PROGRAMS)
 all: $(PROGRAMS) $(TEST_BIN) $(REFERENCES)
 kit-objects: $(SHARED_OBJS) $(PROGRAM_OBJS) $(WRAP_OBJS) $(TEST_OBJS) \
 	$(REFERENCES)
@@ -78,6 +78,14 @@ $(OUT)/submit/%.o: $(SUBMIT_DIR)/%.c | kit-deps
 	@mkdir -p $(@D)
 	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
 	$(Q)$(CC) $(LAB_CFLAGS) -c $< -o $@
+
+# The submit files preprocessed, for the grader's check that each reads
+# the same in every build (MODE): one that asks whether a sanitizer watches
+# it does not.
+preprocess: $(addprefix $(OUT)/submit/,$(LAB_SUBMIT:.c=.i))
+$(OUT)/submit/%.i: $(SUBMIT_DIR)/%.c | kit-deps
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LAB_CFLAGS) -E $< -o $@
 
 $(KIT_OBJS_DIR)/tests/%.o: $(LAB_DIR)/tests/%.c | kit-deps
 	@mkdir -p $(@D)

@@ -12,7 +12,11 @@
 
 /* What each sanitizer is told: stop at the first report, with an exit
  * status of its own; the leak checker on; an allocation that fails
- * returns NULL (the memory limit), rather than aborting. */
+ * returns NULL (the memory limit), rather than aborting; and allocations'
+ * stacks unwound in full (from the debug information, not the frame
+ * pointers), so that memory a library built without frame pointers
+ * allocated (an hwloc bitmap) is still traced back to the student's line
+ * that asked for it. */
 static char *const tsan_env[] = {
     "TSAN_OPTIONS=halt_on_error=1 exitcode=66 second_deadlock_stack=1 "
     "report_signal_unsafe=0",
@@ -20,7 +24,8 @@ static char *const tsan_env[] = {
 };
 static char *const asan_env[] = {
     "ASAN_OPTIONS=detect_leaks=1 exitcode=67 abort_on_error=0 "
-    "allocator_may_return_null=1",
+    "allocator_may_return_null=1 fast_unwind_on_malloc=0 "
+    "malloc_context_size=30",
     "UBSAN_OPTIONS=print_stacktrace=1 halt_on_error=1",
     NULL,
 };

@@ -69,6 +69,27 @@ append_short(struct text *t, const char *line, size_t len)
     text_add(t, "\n");
 }
 
+/* The headline of a report that starts "==PID==": what follows the
+ * process number ("ERROR: LeakSanitizer: detected memory leaks"), or NULL
+ * for the sanitizer's other "==PID==" lines (hints, "ABORTING"). */
+static const char *
+headline(const char *s, size_t len)
+{
+    size_t i = 2;
+
+    if (len < 5 || s[0] != '=' || s[1] != '=')
+        return NULL;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == 2 || i + 2 > len || s[i] != '=' || s[i + 1] != '=')
+        return NULL;
+    i += 2;
+    if ((len - i >= 6 && strncmp(s + i, "ERROR:", 6) == 0) ||
+        (len - i >= 8 && strncmp(s + i, "WARNING:", 8) == 0))
+        return s + i;
+    return NULL;
+}
+
 char *
 sanitizer_report(const char *output, char *const *student_files, int nfiles)
 {
@@ -88,9 +109,13 @@ sanitizer_report(const char *output, char *const *student_files, int nfiles)
         bool frame = *s == '#';
 
         lines++;
+        const char *head = headline(s, (size_t)(line + len - s));
+
         if (strncmp(s, "==================", 18) == 0 && lines > 1)
             break; /* the end of a ThreadSanitizer report */
-        if (frame) {
+        if (head != NULL) {
+            append_short(&t, head, (size_t)(line + len - head));
+        } else if (frame) {
             if (mentions(line, len, student_files, nfiles)) {
                 append_short(&t, line, len);
                 student_frames++;

@@ -234,7 +234,7 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
     }
     /* Non-blocking for the writer: a run that floods the channel fails,
      * it does not hang. */
-    if (channel_open(&record, "KIT_BENCH_RECORD_FD=%d", 0, true) != 0) {
+    if (channel_open(&record, "KIT_RECORD_FD=%d", 0, true) != 0) {
         text_add(why, "the grader could not make a pipe.\n");
         return BENCH_FAILED;
     }
@@ -300,8 +300,8 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
  * time much less. */
 #define HIDDEN_CPU_MS 15.0
 #define HIDDEN_CPU_SHARE 0.5
-#define HIDDEN_WALL_MS 50.0
-#define HIDDEN_WALL_SHARE 0.5
+#define HIDDEN_WALL_MS 25.0
+#define HIDDEN_WALL_SHARE 0.35
 static bool
 hidden_work(const struct sample *student, const struct sample *serial,
             char *why, size_t len)

@@ -183,10 +183,14 @@ find_suite(struct lab_build *b)
     return b->suite[0] != '\0';
 }
 
-int
-build_submission(const char *kit, const char *lab, const struct workdir *w,
-                 const char *flavour, const struct sandbox *sandbox,
-                 struct lab_build *b)
+/* Run make's `target` for the submission in `w`, as the sandbox's user, with
+ * its build of `flavour` in `out`. Returns what run_make() returns, or -1
+ * with *too_long when a path does not fit. */
+static int
+make_submission(const char *kit, const char *lab, const struct workdir *w,
+                const char *flavour, const char *target, const char *out,
+                const struct sandbox *sandbox, struct run_result *r,
+                bool *too_long)
 {
     char lab_dir[PATH_MAX], lab_arg[PATH_MAX + 16], submit_arg[PATH_MAX + 16],
         out_arg[PATH_MAX + 16], build_arg[PATH_MAX + 16], mode_arg[64],
@@ -196,7 +200,7 @@ build_submission(const char *kit, const char *lab, const struct workdir *w,
                     "--no-print-directory",
                     "-C",
                     lab_dir,
-                    "all",
+                    (char *)target,
                     kit_arg,
                     lab_arg,
                     submit_arg,
@@ -206,16 +210,10 @@ build_submission(const char *kit, const char *lab, const struct workdir *w,
                     objs_arg,
                     libkit_arg,
                     NULL};
-    struct run_result r;
 
-    memset(b, 0, sizeof(*b));
-    snprintf(b->flavour, sizeof(b->flavour), "%s", flavour);
     /* Everything but the submit files comes from the kit's own, pristine
      * lab folder and build: there is nothing else of the submission's. */
-    if (snprintf(b->out, sizeof(b->out), "%s/%s", w->out, flavour) >=
-            (int)sizeof(b->out) ||
-        snprintf(b->kit_out, sizeof(b->kit_out), "%s/build/%s/labs/%s", kit,
-                 flavour, lab) >= (int)sizeof(b->kit_out) ||
+    *too_long =
         snprintf(lab_dir, sizeof(lab_dir), "%s/labs/%s", kit, lab) >=
             (int)sizeof(lab_dir) ||
         snprintf(kit_arg, sizeof(kit_arg), "KIT_ROOT=%s", kit) >=
@@ -224,23 +222,50 @@ build_submission(const char *kit, const char *lab, const struct workdir *w,
             (int)sizeof(lab_arg) ||
         snprintf(submit_arg, sizeof(submit_arg), "SUBMIT_DIR=%s", w->submit) >=
             (int)sizeof(submit_arg) ||
-        snprintf(out_arg, sizeof(out_arg), "OUT=%s", b->out) >=
+        snprintf(out_arg, sizeof(out_arg), "OUT=%s", out) >=
             (int)sizeof(out_arg) ||
         snprintf(build_arg, sizeof(build_arg), "BUILD=%s", w->out) >=
             (int)sizeof(build_arg) ||
         snprintf(mode_arg, sizeof(mode_arg), "MODE=%s", flavour) >=
             (int)sizeof(mode_arg) ||
-        snprintf(objs_arg, sizeof(objs_arg), "KIT_OBJS_DIR=%s", b->kit_out) >=
-            (int)sizeof(objs_arg) ||
+        snprintf(objs_arg, sizeof(objs_arg), "KIT_OBJS_DIR=%s/build/%s/labs/%s",
+                 kit, flavour, lab) >= (int)sizeof(objs_arg) ||
         snprintf(libkit_arg, sizeof(libkit_arg),
                  "LIBKIT_DIR=%s/build/%s/common", kit,
-                 flavour) >= (int)sizeof(libkit_arg)) {
+                 flavour) >= (int)sizeof(libkit_arg);
+    if (*too_long)
+        return -1;
+    return run_make(argv, &submission_limits, sandbox, w->root, r);
+}
+
+int
+build_submission(const char *kit, const char *lab, const struct workdir *w,
+                 const char *flavour, const struct sandbox *sandbox,
+                 struct lab_build *b)
+{
+    char lab_dir[PATH_MAX];
+    struct run_result r;
+    bool too_long;
+
+    memset(b, 0, sizeof(*b));
+    snprintf(b->flavour, sizeof(b->flavour), "%s", flavour);
+    if (snprintf(b->out, sizeof(b->out), "%s/%s", w->out, flavour) >=
+            (int)sizeof(b->out) ||
+        snprintf(b->kit_out, sizeof(b->kit_out), "%s/build/%s/labs/%s", kit,
+                 flavour, lab) >= (int)sizeof(b->kit_out) ||
+        snprintf(lab_dir, sizeof(lab_dir), "%s/labs/%s", kit, lab) >=
+            (int)sizeof(lab_dir)) {
         b->log = strdup("the kit's or the work folder's path is too long");
         return -1;
     }
-    if (run_make(argv, &submission_limits, sandbox, w->root, &r) != 0) {
-        b->log = strdup(r.output != NULL ? r.output : "make did not start");
-        run_result_free(&r);
+    if (make_submission(kit, lab, w, flavour, "all", b->out, sandbox, &r,
+                        &too_long) != 0) {
+        b->log = strdup(too_long           ? "the kit's or the work folder's "
+                                             "path is too long"
+                        : r.output != NULL ? r.output
+                                           : "make did not start");
+        if (!too_long)
+            run_result_free(&r);
         return -1;
     }
     b->ok = r.end == RUN_EXITED && r.exit_code == 0 && find_suite(b);
@@ -263,6 +288,28 @@ build_submission(const char *kit, const char *lab, const struct workdir *w,
     }
     run_result_free(&r);
     return 0;
+}
+
+int
+build_preprocess(const char *kit, const char *lab, const struct workdir *w,
+                 const char *flavour, const struct sandbox *sandbox, char *out,
+                 size_t outlen)
+{
+    struct run_result r;
+    bool too_long;
+    int rc;
+
+    if (snprintf(out, outlen, "%s/preprocessed-%s", w->out, flavour) >=
+        (int)outlen)
+        return -1;
+    rc = make_submission(kit, lab, w, flavour, "preprocess", out, sandbox, &r,
+                         &too_long);
+    if (too_long)
+        return -1;
+    if (rc == 0 && (r.end != RUN_EXITED || r.exit_code != 0))
+        rc = -1;
+    run_result_free(&r);
+    return rc;
 }
 
 void

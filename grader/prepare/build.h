@@ -39,6 +39,14 @@ int build_submission(const char *kit, const char *lab, const struct workdir *w,
                      const char *flavour, const struct sandbox *sandbox,
                      struct lab_build *b);
 
+/* The submit files of `w` preprocessed as the `flavour` build compiles
+ * them, as the sandbox's user, into a folder named in `out` (FILE.i for
+ * each FILE.c): what vet.c compares between flavours. Returns 0, or -1
+ * when the preprocessor failed. */
+int build_preprocess(const char *kit, const char *lab, const struct workdir *w,
+                     const char *flavour, const struct sandbox *sandbox,
+                     char *out, size_t outlen);
+
 void build_free(struct lab_build *b);
 
 #endif

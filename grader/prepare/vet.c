@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,14 @@ static const char *const sanitizer_words[] = {
 static const char *const sanitizer_prefixes[] = {
     "__tsan_", "__asan_",   "__ubsan_",     "__lsan_",
     "__msan_", "__hwasan_", "__sanitizer_", NULL,
+};
+
+/* The dynamic loader's calls: a submission calls what it names, and one
+ * that looks names up at run time could find anything (a sanitizer's
+ * runtime, a libc function under another name) where no check sees it. */
+static const char *const loader_calls[] = {
+    "dlopen", "dlmopen", "dlsym",           "dlvsym",
+    "dladdr", "dlinfo",  "dl_iterate_phdr", NULL,
 };
 
 /* The source without its comments (strings and characters kept, line
@@ -157,9 +166,94 @@ load_reserved(const char *kit, const char *lab, struct symbol_set *set)
     return 0;
 }
 
+/* The code lines of `name` in a preprocessor's output `text`: the lines
+ * while its line markers (`# LINE "FILE"`) name a file called `name`, each
+ * with its line number in that file, blank ones left out. */
+struct code_line {
+    long line;
+    const char *text; /* into the output, up to its '\n' */
+    size_t len;
+};
+
+static size_t
+code_lines(const char *text, const char *name, struct code_line **out)
+{
+    size_t n = 0, cap = 0, nlen = strlen(name);
+    long line = 0;
+    bool ours = false;
+
+    *out = NULL;
+    for (const char *p = text; *p != '\0';) {
+        size_t len = strcspn(p, "\n");
+        const char *q = p;
+
+        if (p[0] == '#' && p[1] == ' ' && p[2] >= '0' && p[2] <= '9') {
+            char *end;
+            line = strtol(p + 2, &end, 10);
+            const char *open = memchr(end, '"', (size_t)(p + len - end));
+            const char *close =
+                open != NULL
+                    ? memchr(open + 1, '"', (size_t)(p + len - open - 1))
+                    : NULL;
+            if (close != NULL) {
+                size_t flen = (size_t)(close - open - 1);
+                ours = flen >= nlen && memcmp(close - nlen, name, nlen) == 0 &&
+                       (flen == nlen || close[-(long)nlen - 1] == '/');
+            }
+        } else {
+            while (q < p + len && (*q == ' ' || *q == '\t'))
+                q++;
+            if (ours && q < p + len) {
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 256;
+                    struct code_line *grown =
+                        realloc(*out, cap * sizeof(**out));
+                    if (grown == NULL)
+                        break;
+                    *out = grown;
+                }
+                (*out)[n++] =
+                    (struct code_line){line, q, (size_t)(p + len - q)};
+            }
+            line++;
+        }
+        p += len + (p[len] == '\n');
+    }
+    return n;
+}
+
+/* The first line of `name` whose code differs between the two preprocessed
+ * files `a` and `b`; 0 when none does, -1 when one cannot be read. */
+static long
+first_difference(const char *a, const char *b, const char *name)
+{
+    char *ta = read_small_file(a, 64 << 20), *tb = read_small_file(b, 64 << 20);
+    struct code_line *la = NULL, *lb = NULL;
+    long found = -1;
+
+    if (ta != NULL && tb != NULL) {
+        size_t na = code_lines(ta, name, &la), nb = code_lines(tb, name, &lb);
+        found = 0;
+        for (size_t i = 0; i < na || i < nb; i++)
+            if (i >= na || i >= nb || la[i].len != lb[i].len ||
+                memcmp(la[i].text, lb[i].text, la[i].len) != 0) {
+                found = i < na ? la[i].line : lb[i].line;
+                if (found < 1)
+                    found = 1;
+                break;
+            }
+    }
+    free(la);
+    free(lb);
+    free(ta);
+    free(tb);
+    return found;
+}
+
 char *
 vet_submission(const char *kit, const char *lab, const struct lab_spec *spec,
-               const char *submit_dir, const struct lab_build *release)
+               const char *submit_dir, const struct lab_build *release,
+               const struct vet_views *views)
 {
     struct symbol_set reserved = {0};
     struct text t = TEXT_INIT;
@@ -201,6 +295,47 @@ vet_submission(const char *kit, const char *lab, const struct lab_spec *spec,
                       "what a submission does must not depend on how it is "
                       "checked\n",
                       spec->submit[i], names);
+        else if (elf_names_with_prefix(object, loader_calls, names,
+                                       sizeof(names)) > 0)
+            text_addf(&t,
+                      "%s looks names up at run time (%s): not allowed; a "
+                      "submission calls the functions it names, where the "
+                      "grader's checks see them\n",
+                      spec->submit[i], names);
+        else
+            for (int v = 1; v < views->n; v++) {
+                /* However it is spelled (a macro pasted together, a
+                 * feature test, a kit header's macro), a test of the
+                 * build shows as code that reads differently. */
+                char a[PATH_MAX + 300], b[PATH_MAX + 300];
+                const char *name = spec->submit[i];
+                int len = (int)strlen(name) - 2;
+                if (len > 255)
+                    continue;
+                snprintf(a, sizeof(a), "%s/submit/%.*s.i", views->dir[0], len,
+                         name);
+                snprintf(b, sizeof(b), "%s/submit/%.*s.i", views->dir[v], len,
+                         name);
+                long differs = first_difference(a, b, name);
+                if (differs > 0) {
+                    text_addf(&t,
+                              "%s reads differently in the %s build than in "
+                              "the %s build (from line %ld): it asks how it "
+                              "is built, which a sanitizer changes; not "
+                              "allowed, what a submission does must not "
+                              "depend on how it is checked\n",
+                              name, views->flavour[v], views->flavour[0],
+                              differs);
+                    break;
+                }
+                if (differs < 0) {
+                    text_addf(&t,
+                              "the grader could not read %s as the %s build "
+                              "preprocesses it\n",
+                              name, views->flavour[v]);
+                    break;
+                }
+            }
         n = elf_outside_main(object, sections, sizeof(sections));
         if (n > 0)
             text_addf(&t,

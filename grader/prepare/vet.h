@@ -13,11 +13,22 @@
 #include "prepare/build.h"
 #include "spec/labini.h"
 
+/* The submit files as each flavour's build preprocesses them
+ * (build_preprocess()): flavour[0]'s, the release build's, is compared with
+ * each other's. */
+struct vet_views {
+    const char *flavour[4];
+    char dir[4][4096];
+    int n;
+};
+
 /* Vet the submit files (in `submit_dir`) and their objects of the release
- * build `release` of `lab`. Returns NULL when they may run, else what is
- * refused, in words (malloc'ed), each refused name or section named. */
+ * build `release` of `lab`, and their preprocessed views. Returns NULL
+ * when they may run, else what is refused, in words (malloc'ed), each
+ * refused name or section named. */
 char *vet_submission(const char *kit, const char *lab,
                      const struct lab_spec *spec, const char *submit_dir,
-                     const struct lab_build *release);
+                     const struct lab_build *release,
+                     const struct vet_views *views);
 
 #endif

@@ -17,7 +17,7 @@ struct channel {
 
 /* Open a channel that holds up to `capacity` bytes before its writer
  * blocks; `env_format` (one %d, the write end's number) makes the
- * variable the run finds it by, e.g. "KIT_BENCH_RECORD_FD=%d". With
+ * variable the run finds it by, e.g. "KIT_RECORD_FD=%d". With
  * `nonblocking`, a writer that finds it full gets an error instead of
  * waiting for a reader that comes only after the run: a run that floods
  * it fails instead of hanging. Returns 0, or -1 with errno. */

@@ -156,25 +156,45 @@ START_TEST(no_report_in_clean_output)
 }
 END_TEST
 
-START_TEST(busywait_line_read)
+START_TEST(busywait_record_read)
 {
-    double wall, cpu;
+    static const char good[] =
+        "busywait: phase=run_children wall_ns=50000000 cpu_ns=1000000\n"
+        "busywait: phase=pool_map wall_ns=250000000 cpu_ns=3000000\n"
+        "busywait: phases=2\n";
+    static const char *const bad[] = {
+        "",
+        "busywait: phases=0\n",
+        /* a phase twice */
+        "busywait: phase=a wall_ns=5 cpu_ns=1\nbusywait: phase=a wall_ns=5 "
+        "cpu_ns=1\nbusywait: phases=2\n",
+        /* a count that does not match, or comes twice */
+        "busywait: phase=a wall_ns=5 cpu_ns=1\nbusywait: phases=2\n",
+        "busywait: phase=a wall_ns=5 cpu_ns=1\nbusywait: phases=1\n"
+        "busywait: phases=1\n",
+        /* no last line; a line cut short; a field missing */
+        "busywait: phase=a wall_ns=5 cpu_ns=1\n",
+        "busywait: phase=a wall_ns=5 cpu_ns=1\nbusywait: phases=1",
+        "busywait: phase=a cpu_ns=1\nbusywait: phases=1\n",
+        /* anything else */
+        "noise\nbusywait: phase=a wall_ns=5 cpu_ns=1\nbusywait: phases=1\n",
+    };
+    struct busywait_record rec;
+    char why[256];
 
-    ck_assert_int_eq(busywait_parse("noise\nbusywait: wall_ns=500000000 "
-                                    "cpu_ns=2000000\n",
-                                    &wall, &cpu),
+    ck_assert_int_eq(busywait_parse(good, strlen(good), &rec, why, sizeof(why)),
                      0);
-    ck_assert_double_eq(wall, 500000000);
-    ck_assert_double_eq(cpu, 2000000);
-    /* The last line counts; one in the middle of a line does not. */
-    ck_assert_int_eq(busywait_parse("busywait: wall_ns=1 cpu_ns=1\nx "
-                                    "busywait: wall_ns=9 cpu_ns=9\n"
-                                    "busywait: wall_ns=100 cpu_ns=50\n",
-                                    &wall, &cpu),
-                     0);
-    ck_assert_double_eq(wall, 100);
-    ck_assert_int_eq(busywait_parse("no line here\n", &wall, &cpu), -1);
-    ck_assert_int_eq(busywait_parse("busywait: cpu_ns=5\n", &wall, &cpu), -1);
+    ck_assert_int_eq(rec.n, 2);
+    ck_assert_str_eq(rec.phases[0].name, "run_children");
+    ck_assert_double_eq(rec.phases[0].wall_ns, 50000000);
+    ck_assert_double_eq(rec.phases[1].cpu_ns, 3000000);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why[0] = '\0';
+        ck_assert_msg(
+            busywait_parse(bad[i], strlen(bad[i]), &rec, why, sizeof(why)) != 0,
+            "accepted: %s", bad[i]);
+        ck_assert_msg(why[0] != '\0', "refused without a reason: %s", bad[i]);
+    }
 }
 END_TEST
 
@@ -190,7 +210,7 @@ suite_suite(void)
     tcase_add_test(tc, tsan_report_cut_to_student_frames);
     tcase_add_test(tc, ubsan_and_asan_found);
     tcase_add_test(tc, no_report_in_clean_output);
-    tcase_add_test(tc, busywait_line_read);
+    tcase_add_test(tc, busywait_record_read);
     suite_add_tcase(s, tc);
     return s;
 }

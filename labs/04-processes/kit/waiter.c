@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": the waiter program, the grader's test of busy
- * waiting. It runs your pool_map over items that only sleep, so that all a
- * correct pool does meanwhile is wait: the parent for results, the workers
- * for items. It measures the wall time of the call and the CPU time of the
- * parent and of every worker (counted once they are waited for), and prints
- * them on one line for the grader. Kit-owned: nothing to edit here. */
+ * waiting. It runs each of your functions that waits for children on work
+ * that only sleeps: run_children() over children that sleep, sum_pipes()
+ * and sum_shared() over terms that sleep, pool_map() over items that
+ * sleep. All correct code does meanwhile is wait, the parent for its
+ * children or for results, the workers for work. For each function it
+ * measures the wall time of the call and the CPU time of the parent and of
+ * every child (counted once they are waited for), and hands the grader one
+ * line per function (kit_record.h). Kit-owned: nothing to edit here. */
 #include "kit_args.h"
+#include "kit_record.h"
 #include "kit_time.h"
 #include "processes.h"
 
@@ -18,19 +22,151 @@
 #include <sys/wait.h>
 #include <time.h>
 
-/* How long each item sleeps. */
+/* How long each child, term share or item sleeps. */
 #define ITEM_MS 50
+/* The terms each process of a sum gets: each sleeps ITEM_MS / TERMS. */
+#define TERMS 5
 
-/* An item that waits 50 ms without using the CPU, as a worker waiting for
- * a disk, a network or another program would. */
-static double
-sleepy(long item)
+static void
+sleep_ms(long ms)
 {
-    struct timespec left = {0, ITEM_MS * 1000000L};
+    struct timespec left = {ms / 1000, (ms % 1000) * 1000000L};
 
     while (nanosleep(&left, &left) != 0 && errno == EINTR)
         continue;
+}
+
+/* A child of run_children(): sleeps, then exits with its index. */
+static int
+sleepy_child(int index, void *arg)
+{
+    (void)arg;
+    sleep_ms(ITEM_MS);
+    return index % 256;
+}
+
+/* A term of the sums, or an item of the pool: it waits as a child waiting
+ * for a disk, a network or another program would, then gives 2 i + 1. */
+static double
+sleepy_term(long i)
+{
+    sleep_ms(ITEM_MS / TERMS);
+    return 2.0 * (double)i + 1.0;
+}
+
+static double
+sleepy_item(long item)
+{
+    sleep_ms(ITEM_MS);
     return 2.0 * (double)item + 1.0;
+}
+
+/* After "returned -1": the starter's answer. */
+#define STARTER_HINT(rc)                                                       \
+    ((rc) == -1 ? " (-1 is what the starter returns: not written yet?)" : "")
+
+/* What one phase did, or why it went wrong. */
+struct phase {
+    const char *name;
+    int64_t wall_ns, cpu_ns;
+    char error[512];
+};
+
+/* The sum of 2 i + 1 for i < n: n * n, exactly in a double. */
+static int
+check_sum(struct phase *p, int rc, double sum, long n)
+{
+    if (rc != 0)
+        snprintf(p->error, sizeof(p->error), "%s returned %d%s", p->name, rc,
+                 STARTER_HINT(rc));
+    else if (sum != (double)n * (double)n)
+        snprintf(p->error, sizeof(p->error),
+                 "%s gave the sum %.17g; expected %.17g", p->name, sum,
+                 (double)n * (double)n);
+    return p->error[0] == '\0' ? 0 : -1;
+}
+
+static int
+run_phase(struct phase *p, int workers)
+{
+    long n = (long)workers * TERMS, nitems = 5L * workers;
+    int *statuses = calloc((size_t)workers, sizeof(*statuses));
+    long *items = malloc((size_t)nitems * sizeof(*items));
+    double *results = malloc((size_t)nitems * sizeof(*results));
+    struct pool_error err = {.item = -1};
+    int64_t parent = kit_process_cpu_ns(), children = kit_children_cpu_ns();
+    int64_t wall = kit_now_ns();
+    double sum = 0;
+    int rc = 0;
+
+    if (statuses == NULL || items == NULL || results == NULL) {
+        snprintf(p->error, sizeof(p->error), "out of memory");
+        rc = -1;
+        goto out;
+    }
+    for (long i = 0; i < nitems; i++) {
+        items[i] = i;
+        results[i] = -1.0;
+    }
+    wall = kit_now_ns();
+    if (strcmp(p->name, "run_children") == 0)
+        rc = run_children(workers, sleepy_child, NULL, statuses);
+    else if (strcmp(p->name, "sum_pipes") == 0)
+        rc = sum_pipes(sleepy_term, n, workers, &sum);
+    else if (strcmp(p->name, "sum_shared") == 0)
+        rc = sum_shared(sleepy_term, n, workers, &sum);
+    else
+        rc = pool_map(sleepy_item, items, nitems, results, workers, &err);
+    p->wall_ns = kit_now_ns() - wall;
+    p->cpu_ns =
+        kit_process_cpu_ns() - parent + kit_children_cpu_ns() - children;
+
+    if (strcmp(p->name, "run_children") == 0) {
+        for (int i = 0; i < workers && rc == 0; i++)
+            if (!WIFEXITED(statuses[i]) ||
+                WEXITSTATUS(statuses[i]) != i % 256) {
+                snprintf(p->error, sizeof(p->error),
+                         "run_children gave child %d the status %#x; "
+                         "expected an exit with %d",
+                         i, (unsigned)statuses[i], i % 256);
+                rc = -1;
+            }
+        if (rc != 0 && p->error[0] == '\0')
+            snprintf(p->error, sizeof(p->error), "run_children returned %d%s",
+                     rc, STARTER_HINT(rc));
+    } else if (strcmp(p->name, "pool_map") == 0) {
+        if (rc != 0)
+            snprintf(p->error, sizeof(p->error), "pool_map returned %d: %s", rc,
+                     err.message);
+        for (long i = 0; i < nitems && rc == 0; i++)
+            if (results[i] != 2.0 * (double)i + 1.0) {
+                snprintf(p->error, sizeof(p->error),
+                         "pool_map gave results[%ld] = %.17g; expected "
+                         "%.17g",
+                         i, results[i], 2.0 * (double)i + 1.0);
+                rc = -1;
+            }
+    } else {
+        rc = check_sum(p, rc, sum, n);
+    }
+    /* A child not waited for has not been charged to this process yet:
+     * its CPU time, busy or not, would be missing from the sum. */
+    siginfo_t left;
+    memset(&left, 0, sizeof(left));
+    if (rc == 0 && waitid(P_ALL, 0, &left, WEXITED | WNOHANG | WNOWAIT) == 0) {
+        snprintf(p->error, sizeof(p->error),
+                 "%s returned with a child %s; every child must be waited "
+                 "for before it returns, and only then is its CPU time known",
+                 p->name,
+                 left.si_pid != 0 ? "ended but never waited for (a zombie)"
+                                  : "still running");
+        rc = -1;
+    }
+out:
+    free(statuses);
+    free(items);
+    free(results);
+    return rc;
 }
 
 int
@@ -38,87 +174,49 @@ main(int argc, char **argv)
 {
     const struct kit_args_spec spec = {
         .program = "waiter",
-        .summary = "Run pool_map over items that sleep 50 ms each, and print "
-                   "the CPU time it used\nwhile it waited: "
-                   "\"busywait: wall_ns=N cpu_ns=N\".",
-        .options = "tn",
+        .summary = "Run each function of processes.c that waits on children "
+                   "that only sleep, and\nsay how much CPU time it used "
+                   "while it waited: one line per function,\n"
+                   "\"busywait: phase=NAME wall_ns=N cpu_ns=N\", then "
+                   "\"busywait: phases=4\".",
+        .options = "t",
         .threads_default = 4,
         .threads_max = 64,
-        .size_default = 0,
-        .size_min = 0,
-        .size_max = 10000,
-        .size_meaning = "items (0: five per worker)",
     };
+    struct phase phases[] = {
+        {.name = "run_children"},
+        {.name = "sum_pipes"},
+        {.name = "sum_shared"},
+        {.name = "pool_map"},
+    };
+    const int nphases = (int)(sizeof(phases) / sizeof(phases[0]));
     struct kit_args a;
-    struct pool_error err = {.item = -1};
-    long *items;
-    double *results;
-    int64_t wall, parent_cpu, workers_cpu;
-    siginfo_t left;
-    int rc;
+    FILE *record;
 
     kit_args_parse_or_exit(&spec, argc, argv, &a);
-    if (a.size == 0)
-        a.size = 5 * a.threads;
-    items = malloc((size_t)a.size * sizeof(*items));
-    results = malloc((size_t)a.size * sizeof(*results));
-    if (items == NULL || results == NULL) {
-        fprintf(stderr, "waiter: out of memory\n");
-        return EXIT_FAILURE;
-    }
-    for (long i = 0; i < a.size; i++) {
-        items[i] = i;
-        results[i] = -1.0;
-    }
-
-    parent_cpu = kit_process_cpu_ns();
-    workers_cpu = kit_children_cpu_ns();
-    wall = kit_now_ns();
-    rc = pool_map(sleepy, items, a.size, results, (int)a.threads, &err);
-    wall = kit_now_ns() - wall;
-    parent_cpu = kit_process_cpu_ns() - parent_cpu;
-    workers_cpu = kit_children_cpu_ns() - workers_cpu;
-
-    if (rc != 0) {
-        fprintf(stderr, "waiter: pool_map returned %d: %s\n", rc, err.message);
-        return EXIT_FAILURE;
-    }
-    for (long i = 0; i < a.size; i++)
-        if (results[i] != 2.0 * (double)i + 1.0) {
-            fprintf(stderr,
-                    "waiter: results[%ld] is %.17g; expected %.17g, the "
-                    "result of item %ld\n",
-                    i, results[i], 2.0 * (double)i + 1.0, i);
+    for (int i = 0; i < nphases; i++)
+        if (run_phase(&phases[i], (int)a.threads) != 0) {
+            fprintf(stderr, "waiter: %s\n", phases[i].error);
             return EXIT_FAILURE;
         }
-    /* A worker not waited for has not been charged to this process yet:
-     * its CPU time, busy or not, would be missing from the sum. */
-    memset(&left, 0, sizeof(left));
-    if (waitid(P_ALL, 0, &left, WEXITED | WNOHANG | WNOWAIT) == 0) {
-        if (left.si_pid != 0)
-            fprintf(stderr,
-                    "waiter: pool_map returned with worker %d ended but never "
-                    "waited for (a zombie);",
-                    (int)left.si_pid);
-        else
-            fprintf(stderr, "waiter: pool_map returned with a worker still "
-                            "running;");
-        fprintf(stderr, " every worker must be waited for before it returns, "
-                        "and only then is its CPU time known\n");
+    record = kit_record_stream();
+    for (int i = 0; i < nphases; i++) {
+        fprintf(record, "busywait: phase=%s wall_ns=%lld cpu_ns=%lld\n",
+                phases[i].name, (long long)phases[i].wall_ns,
+                (long long)phases[i].cpu_ns);
+        fprintf(stderr,
+                "waiter: %-12s %d processes: wall %.1f ms, CPU %.1f ms: "
+                "%.3f cores busy on average\n",
+                phases[i].name, (int)a.threads, kit_ns_to_ms(phases[i].wall_ns),
+                kit_ns_to_ms(phases[i].cpu_ns),
+                phases[i].wall_ns > 0
+                    ? (double)phases[i].cpu_ns / (double)phases[i].wall_ns
+                    : 0.0);
+    }
+    fprintf(record, "busywait: phases=%d\n", nphases);
+    if (fflush(record) != 0) {
+        fprintf(stderr, "waiter: the record could not be written\n");
         return EXIT_FAILURE;
     }
-    free(items);
-    free(results);
-
-    printf("busywait: wall_ns=%lld cpu_ns=%lld\n", (long long)wall,
-           (long long)(parent_cpu + workers_cpu));
-    fprintf(stderr,
-            "waiter: %ld items of %d ms on %ld workers: wall %.1f ms, CPU "
-            "%.1f ms (parent %.1f, workers %.1f): %.3f cores busy on "
-            "average\n",
-            a.size, ITEM_MS, a.threads, kit_ns_to_ms(wall),
-            kit_ns_to_ms(parent_cpu + workers_cpu), kit_ns_to_ms(parent_cpu),
-            kit_ns_to_ms(workers_cpu),
-            wall > 0 ? (double)(parent_cpu + workers_cpu) / (double)wall : 0.0);
     return EXIT_SUCCESS;
 }

@@ -10,13 +10,19 @@
 #ifndef CASES_H
 #define CASES_H
 
+#include "kit_bench.h"
+
 #include <check.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Sums in another order differ in their last bits, as in lab 02. */
-#define TOLERANCE 1e-9
+/* Sums in another order differ in their last bits, as in lab 02, by at
+ * most the reordering bound of the sum (kit_bench_sum_bound()), and a
+ * correct sum by no more: a term skipped or counted twice moves it far
+ * beyond. The tests' terms are all positive: their absolute values add up
+ * to the sum itself. */
+#define SUM_ALLOWED(n, want) kit_bench_sum_bound((n), (want), (want))
 #define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
 
 /* The test cases, one file each. */
@@ -79,6 +85,7 @@ const char *sum_outcome(int rc, double got, char *buf, size_t len);
 #define LOG_ITEMS 1000
 struct work_log {
     atomic_long finished;           /* calls of the work function done */
+    atomic_long in_caller;          /* calls made in the test's process */
     atomic_int pid[LOG_ITEMS];      /* the process that computed item i */
     atomic_int computed[LOG_ITEMS]; /* how often item i was computed */
 };
@@ -86,6 +93,8 @@ extern struct work_log *work_log;
 void log_open(void);
 void log_close(void);
 void log_item(long item);
+/* Count the call if it runs in the test's own process (log_open() first). */
+void log_where(void);
 long *make_items(long nitems);
 double *make_results(long nitems);
 

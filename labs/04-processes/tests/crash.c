@@ -36,7 +36,8 @@ check_dead_child(const struct summer *s, double (*f)(long), const char *how)
     int rc = s->sum(square_root, n, nprocs, &got);
     char outcome[128];
 
-    ck_assert_msg(rc == 0 && kit_bench_rel_error(got, want) <= TOLERANCE,
+    ck_assert_msg(rc == 0 &&
+                      kit_bench_rel_error(got, want) <= SUM_ALLOWED(n, want),
                   "%s(square_root, n=%ld, nprocs=%d, &sum) %s; expected 0 and "
                   "the sum %.17g (this call comes before the one with a child "
                   "that dies)",

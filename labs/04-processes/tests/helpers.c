@@ -277,6 +277,13 @@ log_item(long item)
     atomic_fetch_add(&work_log->finished, 1);
 }
 
+void
+log_where(void)
+{
+    if (work_log != NULL && getpid() == test_pid)
+        atomic_fetch_add(&work_log->in_caller, 1);
+}
+
 /* items[i] for the result tests: spread out, some negative, so a result
  * stored by value instead of by index shows. */
 long *

@@ -11,6 +11,16 @@
 #include <stdlib.h>
 
 static const long pool_sizes[] = {1, 2, 5, 100, 1000};
+
+/* poly, noting whether it runs in the test's own process: a pool's items
+ * are computed in its worker processes, never by the caller, nor by
+ * threads of it. */
+static double
+poly_in_a_worker(long x)
+{
+    log_where();
+    return poly(x);
+}
 static const int pool_counts[] = {1, 2, 3, 4, 8};
 
 START_TEST(pool_map_matches_serial)
@@ -28,7 +38,20 @@ START_TEST(pool_map_matches_serial)
              "pool_map(poly, items, nitems=%ld, results, nworkers=%d, &err)",
              nitems, nworkers);
     map_serial(poly, items, nitems, want);
-    rc = pool_map(poly, items, nitems, results, nworkers, &err);
+    log_open();
+    rc = pool_map(poly_in_a_worker, items, nitems, results, nworkers, &err);
+    long in_caller = atomic_load(&work_log->in_caller);
+    log_close();
+    if (rc == 0 && in_caller > 0) {
+        free(items);
+        free(results);
+        free(want);
+        ck_abort_msg("%s computed %ld of the %ld items in the calling "
+                     "process; expected every item computed in a worker "
+                     "process: the pool's workers are processes, forked by "
+                     "pool_map, not threads and not the caller",
+                     call, in_caller, nitems);
+    }
     if (rc != 0) {
         free(items);
         free(results);
