@@ -125,16 +125,17 @@ describe(const struct catalogue *c, const char *lab, const char *field,
     int rc = 0;
 
     if (field != NULL) {
-        struct lab_spec spec;
+        /* One lab's, or every lab's one after another. */
+        for (size_t i = 0; i < c->nlabs && rc == 0; i++) {
+            struct lab_spec spec;
 
-        if (lab == NULL) {
-            fprintf(stderr, "grader: --field needs --lab\n");
-            return 2;
+            if (lab != NULL && strcmp(lab, c->labs[i]) != 0)
+                continue;
+            if (load(c, c->labs[i], &spec) != 0)
+                return 2;
+            rc = print_field(c, c->labs[i], &spec, field, to);
+            labini_free(&spec);
         }
-        if (load(c, lab, &spec) != 0)
-            return 2;
-        rc = print_field(c, lab, &spec, field, to);
-        labini_free(&spec);
         return rc;
     }
     labs = json_array();

@@ -85,6 +85,9 @@ def test_attack_contained(folder, listener):
     finally:
         os.sched_setaffinity(0, cpus)
     assert g.status in (0, 1), str(g.ran)
+    if expect.needs == "hidden-kit" and "hidden from the tests" not in g.ran.output:
+        pytest.skip("this machine's sandbox cannot hide the kit from the tests "
+                    "(the report names the wall it lacks)")
     problems = expect.problems(g)
     assert not problems, "\n".join(problems) + "\n" + str(g.ran)
     after = fingerprint()
@@ -96,3 +99,5 @@ def test_attack_contained(folder, listener):
         assert left.returncode != 0, f"processes of the sandbox's user are still running: {left.stdout}"
     assert "FORGED" not in str(g.results) and "FORGED" not in g.junit, \
         "a report holds the attack's forgery"
+    assert "Instructors: change points" not in str(g.results), \
+        "student code read the lab's lab.ini"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import ROOT, describe, make, open_to_all, run
+from kit import GRADER, ROOT, describe, make, open_to_all, run
 
 # Lab 01: the package's grading is the grader's, whatever the lab; lab 01
 # has no speedup test, so the whole lab grades in seconds.
@@ -145,3 +145,35 @@ def test_broken_package_still_writes_results(autograder):
     finally:
         (autograder / "source" / "lab").write_text(LAB + "\n")
     assert d["score"] == 0 and "names no lab" in json.dumps(d)
+
+
+@pytest.mark.duration(4)
+def test_a_solved_lab_never_ships(tmp_path):
+    """make gradescope packs the last commit, and refuses a lab solved in
+    the working copy, or one whose committed starter is the solution."""
+    clone = tmp_path / "kit"
+    git = ["git", "-C", clone, "-c", "user.name=kit", "-c", "user.email=kit@localhost"]
+    assert run(["git", "clone", "-q", ROOT, clone]).status == 0
+    starter = clone / "labs" / LAB / SUBMIT
+    starter.write_bytes((ROOT / "solutions" / LAB / SUBMIT).read_bytes())
+    script = ["bash", clone / "mk" / "gradescope.sh", LAB]
+    env = {"GRADER": str(GRADER)}
+
+    ran = run(script, env=env)
+    assert ran.status == 1, str(ran)
+    assert "differ from the last commit" in ran.output and f"labs/{LAB}/{SUBMIT}" in ran.output, str(ran)
+    assert not (clone / "build" / "gradescope" / f"{LAB}-autograder.zip").exists()
+
+    assert run(git + ["commit", "-qam", "solved"]).status == 0
+    ran = run(script, env=env)
+    assert ran.status == 1, str(ran)
+    assert "are the reference solution" in ran.output and f"labs/{LAB}/{SUBMIT}" in ran.output, str(ran)
+
+    # Back to the starter, committed: the zip is made, from that commit.
+    assert run(git + ["revert", "--no-edit", "-q", "HEAD"]).status == 0
+    (clone / "labs" / LAB / "README.md").write_text("changed, not committed\n")
+    ran = run(script, env=env)
+    assert ran.status == 0, str(ran)
+    assert "not these uncommitted changes" in ran.output, str(ran)
+    names = zipfile.ZipFile(clone / "build" / "gradescope" / f"{LAB}-autograder.zip")
+    assert "changed, not committed" not in names.read(f"kit/labs/{LAB}/README.md").decode()

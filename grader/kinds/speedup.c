@@ -241,6 +241,11 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
     env[0] = record.env;
     req.env = env;
     req.pass_fd = record.write_fd;
+    /* The reference program is the kit's: the one thing of the kit a run
+     * is shown. */
+    const char *shown[] = {bench, NULL};
+    if (reference)
+        req.kit_shown = shown;
     run_program(&req, &r);
     text = channel_take(&record, RECORD_MAX_BYTES, &len);
     run_describe(&r, how, sizeof(how));

@@ -49,6 +49,8 @@ run_make(char *const *argv, const struct run_limits *limits,
         .limits = *limits,
         .sandbox = sandbox,
         .workdir = workdir,
+        /* The compiler reads the kit's headers, make its makefiles. */
+        .whole_kit = true,
     };
 
     return run_program(&req, r);

@@ -132,7 +132,7 @@ child_start(const struct child_plan *p)
      * PR_SET_PDEATHSIG, which a change of user clears. */
     if (p->sandbox != NULL) {
         const char *step;
-        if (sandbox_enter(p->sandbox, p->workdir, &step) != 0)
+        if (sandbox_enter(p->sandbox, p->workdir, p->kit_shown, &step) != 0)
             child_fail(p->err_w, STEP_SANDBOX);
     }
     /* Should the grader die, the run dies with it instead of running on. */

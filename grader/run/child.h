@@ -27,6 +27,7 @@ struct child_plan {
     const char *memory_procs; /* the v1 memory cgroup to join; NULL: none */
     const struct sandbox *sandbox; /* NULL: run as the grader's user */
     const char *workdir;           /* put back into the sandbox's /tmp */
+    const char *const *kit_shown;  /* sandbox_enter()'s `shown` */
     int pass_fd;                   /* kept open across exec; 0: none */
 };
 

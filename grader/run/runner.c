@@ -493,6 +493,7 @@ diagnose(const struct run_request *req, struct run_tree *tree,
 int
 run_program(const struct run_request *req, struct run_result *res)
 {
+    static const char *const no_kit[] = {NULL};
     struct run_tree *tree = NULL;
     struct capture cap;
     struct captured got;
@@ -567,6 +568,9 @@ run_program(const struct run_request *req, struct run_result *res)
             req->hang.diagnose != NULL || req->hang.stuck != NULL,
         .sandbox = req->sandbox,
         .workdir = req->workdir,
+        .kit_shown = req->whole_kit      ? NULL
+                     : req->kit_shown != NULL ? req->kit_shown
+                                              : no_kit,
         .pass_fd = req->pass_fd,
     };
     /* The passed descriptor is reopened by name (/dev/fd/N) as often as

@@ -49,6 +49,13 @@ struct run_request {
     /* The work folder the run belongs to, put back into the /tmp of the
      * run's own where the sandbox gives it one; NULL: none. */
     const char *workdir;
+    /* What a sandboxed run sees of the kit: by default nothing but
+     * `kit_shown` (NULL-terminated paths, at most SANDBOX_MAX_SHOWN; may be
+     * NULL), as code under test needs nothing else of it; all of it,
+     * read-only, with `whole_kit` (a build, which reads its headers and
+     * makefiles). */
+    bool whole_kit;
+    const char *const *kit_shown;
     /* A descriptor above 2 the program gets as is (same number), for a
      * channel it writes that only the grader reads; 0 for none. */
     int pass_fd;

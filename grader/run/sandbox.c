@@ -88,15 +88,19 @@ mount_flags(const char *path)
     return flags;
 }
 
-/* Run one wall in a throwaway child; its errno when it failed, else 0. */
+/* Run one wall in a throwaway child, with `shown` of the kit (see
+ * sandbox_enter()); its errno when it failed, else 0. */
 static int
-probe(const struct sandbox *s, const char **step)
+probe(const struct sandbox *s, const char *const *shown, const char **step)
 {
     pid_t pid;
     int fds[2], msg[2] = {0, 0}, status;
-    static const char *steps[] = {"unshare", "mount", "setresuid",
+    static const char *steps[] = {"unshare",
+                                  "mount",
+                                  "setresuid",
                                   "reading the kit",
-                                  "writing the user namespace's maps"};
+                                  "writing the user namespace's maps",
+                                  "covering the kit"};
 
     if (pipe(fds) != 0)
         return errno;
@@ -111,7 +115,7 @@ probe(const struct sandbox *s, const char **step)
         const char *what = NULL;
 
         close(fds[0]);
-        if (sandbox_enter(s, NULL, &what) != 0) {
+        if (sandbox_enter(s, NULL, shown, &what) != 0) {
             msg[1] = errno;
             for (int i = 0; i < (int)(sizeof(steps) / sizeof(steps[0])); i++)
                 if (strcmp(what, steps[i]) == 0)
@@ -197,25 +201,37 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
     trial.as_root = false; /* no user switch while probing namespaces */
     trial.user_ns = s->user_ns;
     trial.no_network = true;
-    if ((e = probe(&trial, &step)) == 0)
+    if ((e = probe(&trial, NULL, &step)) == 0)
         s->no_network = true;
     else
         add_missing(s, "no network isolation", step, e);
     trial.no_network = false;
     trial.own_mounts = true;
-    if ((e = probe(&trial, &step)) == 0)
+    if ((e = probe(&trial, NULL, &step)) == 0)
         s->own_mounts = true;
     else
         add_missing(s, "the kit not made read-only and no folder hidden", step,
                     e);
+    static const char *const nothing[] = {NULL};
+    trial.hide_kit = true;
+    if (s->own_mounts && (e = probe(&trial, nothing, &step)) == 0)
+        s->hide_kit = true;
+    else if (s->own_mounts)
+        add_missing(s, "the kit not hidden from the tests", step, e);
     if (s->user_ns && !s->no_network && !s->own_mounts) {
         s->user_ns = false;
         return 0;
     }
     /* All together, as the runs will: the user must still read the kit. */
-    if ((e = probe(s, &step)) != 0 && s->user_ns) {
+    int covered;
+    if ((e = probe(s, NULL, &step)) == 0 && s->hide_kit &&
+        (covered = probe(s, nothing, &step)) != 0) {
+        s->hide_kit = false;
+        add_missing(s, "the kit not hidden from the tests", step, covered);
+    }
+    if (e != 0 && s->user_ns) {
         /* Each wall alone went up, not both: go without. */
-        s->user_ns = s->no_network = s->own_mounts = false;
+        s->user_ns = s->no_network = s->own_mounts = s->hide_kit = false;
         add_missing(s, "the walls together", step, e);
         return 0;
     }
@@ -307,6 +323,74 @@ private_tmp(const struct sandbox *s, const char *workdir)
     return rc;
 }
 
+/* Cover the kit with an empty, read-only folder and put back only `shown`
+ * and the work folder, should it lie in the kit, through descriptors
+ * opened before the cover went up (async-signal-safe). */
+static int
+cover_kit(const struct sandbox *s, const char *workdir,
+          const char *const *shown)
+{
+    const char *back[SANDBOX_MAX_SHOWN + 1];
+    int keep[SANDBOX_MAX_SHOWN + 1], n = 0, rc = 0;
+    char self[32];
+
+    for (int i = 0; shown[i] != NULL && n < SANDBOX_MAX_SHOWN; i++)
+        back[n++] = shown[i];
+    if (workdir != NULL && path_inside(workdir, s->kit))
+        back[n++] = workdir;
+    for (int i = 0; i < n; i++)
+        if ((keep[i] = open(back[i], O_PATH | O_CLOEXEC)) < 0)
+            rc = -1;
+    if (rc == 0 && mount("none", s->kit, "tmpfs", MS_NOSUID | MS_NODEV,
+                         "mode=0755,size=64k") != 0)
+        rc = -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        struct stat st;
+        int made;
+
+        /* Where it goes: its folders, and an empty file to bind a file
+         * onto. */
+        if (fstat(keep[i], &st) != 0) {
+            rc = -1;
+            break;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            made = make_path(back[i]);
+        } else {
+            char dir[4096];
+            size_t len = strlen(back[i]);
+            while (len > 0 && back[i][len - 1] != '/')
+                len--;
+            made = len > 0 && len < sizeof(dir) ? 0 : -1;
+            if (made == 0) {
+                memcpy(dir, back[i], len);
+                dir[len] = '\0';
+                made = make_path(dir);
+            }
+            int fd = made == 0 ? open(back[i], O_WRONLY | O_CREAT | O_CLOEXEC,
+                                      0644)
+                               : -1;
+            if (fd < 0)
+                made = -1;
+            else
+                close(fd);
+        }
+        fd_path(keep[i], self);
+        if (made != 0 || mount(self, back[i], NULL, MS_BIND | MS_REC, NULL) != 0)
+            rc = -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (keep[i] >= 0)
+            close(keep[i]);
+    /* The binds keep the flags of what they copy (the kit read-only, the
+     * work folder as it is); the folder around them becomes read-only. */
+    if (rc == 0 && mount(NULL, s->kit, NULL,
+                         MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+                         NULL) != 0)
+        rc = -1;
+    return rc;
+}
+
 /* Write all of `text` to the file `path` (async-signal-safe). */
 static int
 write_file(const char *path, const char *text)
@@ -321,7 +405,8 @@ write_file(const char *path, const char *text)
 }
 
 int
-sandbox_enter(const struct sandbox *s, const char *workdir, const char **step)
+sandbox_enter(const struct sandbox *s, const char *workdir,
+              const char *const *shown, const char **step)
 {
     int flags =
         (s->no_network ? CLONE_NEWNET : 0) | (s->own_mounts ? CLONE_NEWNS : 0);
@@ -356,6 +441,10 @@ sandbox_enter(const struct sandbox *s, const char *workdir, const char **step)
                       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                       "size=4k,mode=000") != 0)
                 return -1;
+        *step = "covering the kit";
+        if (shown != NULL && s->hide_kit && cover_kit(s, workdir, shown) != 0)
+            return -1;
+        *step = "mount";
         if (private_tmp(s, workdir) != 0)
             return -1;
     }
@@ -420,8 +509,12 @@ sandbox_describe(const struct sandbox *s, char *buf, size_t len)
 
     snprintf(walls, sizeof(walls), "%s%s%s",
              s->no_network ? "; with no network" : "",
-             s->own_mounts ? "; with the kit read-only and a /tmp and "
-                             "/dev/shm of its own"
+             s->own_mounts ? s->hide_kit
+                                 ? "; with the kit read-only, its tests and "
+                                   "lab.ini hidden from the tests, and a "
+                                   "/tmp and /dev/shm of its own"
+                                 : "; with the kit read-only and a /tmp and "
+                                   "/dev/shm of its own"
                            : "",
              hidden ? "; with other students' folders hidden" : "");
     if (!s->as_root) {

@@ -29,6 +29,7 @@ struct sandbox {
     char user[64];   /* the user's name, or its number */
     bool no_network; /* a new network namespace is made for each run */
     bool own_mounts; /* a new mount namespace: kit read-only, hidden paths */
+    bool hide_kit;   /* and runs of student code see the kit covered */
     char kit[4096];  /* made read-only where own_mounts */
     char hidden[SANDBOX_MAX_HIDDEN][4096]; /* covered where own_mounts */
     int nhidden;
@@ -45,13 +46,22 @@ struct sandbox {
 int sandbox_setup(struct sandbox *s, const char *user, const char *kit,
                   char *const *hide, int nhide, char *err, size_t errlen);
 
+/* Paths of the kit a run of student code may be shown (see
+ * sandbox_enter()), at most. */
+#define SANDBOX_MAX_SHOWN 4
+
 /* In a child between fork and exec (async-signal-safe): put up the walls.
  * Where own_mounts, /tmp and /dev/shm become empty folders of the run's
  * own, in which only the kit and `workdir` (the work folder of the lab
- * being graded; NULL: none) are put back. Returns 0, or -1 with errno set
- * and *step naming the call that failed. */
+ * being graded; NULL: none) are put back. `shown`, NULL-terminated, is
+ * what the run sees of the kit: NULL for all of it, read-only (a build,
+ * which reads the kit's headers and makefiles); otherwise the kit is an
+ * empty folder but for these paths (and `workdir`, should it lie in the
+ * kit), so that code under test cannot read the lab's tests, lab.ini or
+ * anything else of the kit's. Returns 0, or -1 with errno set and *step
+ * naming the call that failed. */
 int sandbox_enter(const struct sandbox *s, const char *workdir,
-                  const char **step);
+                  const char *const *shown, const char **step);
 
 /* Give a file or folder tree to the sandbox user, or take it back for root
  * (and then make it unwritable by others): as root only; 0 or -1. */
