@@ -163,8 +163,8 @@ measure(const struct choice *c, const struct kit_args *a)
             double b = k->bound(input, a->size, result);
             bound = b > bound ? b : bound;
         }
-        if (c->variant != CALIBRATE &&
-            (k->vary == NULL || r == a->reps - 1) && k->teardown != NULL)
+        if (c->variant != CALIBRATE && (k->vary == NULL || r == a->reps - 1) &&
+            k->teardown != NULL)
             k->teardown(input);
     }
     if (c->variant == CALIBRATE)

@@ -14,8 +14,8 @@
  * `field` is NULL (an object with "labs", each with its number, title,
  * folder, submit files, points and tests, and "kinds", the kinds table),
  * else the one field of the lab (of every lab, one after another), a
- * value per line: lab, title, folder, submit, points or tests. Returns 0, or 2 with a message on stderr (an
- * unreadable lab.ini, an unknown field). */
+ * value per line: lab, title, folder, submit, points or tests. Returns 0, or 2
+ * with a message on stderr (an unreadable lab.ini, an unknown field). */
 int describe(const struct catalogue *c, const char *lab, const char *field,
              FILE *to);
 

@@ -170,7 +170,7 @@ def test_a_solved_lab_never_ships(tmp_path):
     assert "are the reference solution" in ran.output and f"labs/{LAB}/{SUBMIT}" in ran.output, str(ran)
 
     # Back to the starter, committed: the zip is made, from that commit.
-    assert run(git + ["revert", "--no-edit", "-q", "HEAD"]).status == 0
+    assert run(git + ["revert", "--no-edit", "HEAD"]).status == 0
     (clone / "labs" / LAB / "README.md").write_text("changed, not committed\n")
     ran = run(script, env=env)
     assert ran.status == 0, str(ran)

@@ -17,7 +17,7 @@ struct workdir;
 /* The build of one flavour of a lab. */
 struct lab_build {
     char flavour[16];
-    char out[PATH_MAX];   /* the folder with the programs and test binary */
+    char out[PATH_MAX]; /* the folder with the programs and test binary */
     /* The kit's own build of the lab in this flavour, with the programs
      * that hold none of the submission's code (PROGRAM-reference). */
     char kit_out[PATH_MAX];

@@ -568,7 +568,7 @@ run_program(const struct run_request *req, struct run_result *res)
             req->hang.diagnose != NULL || req->hang.stuck != NULL,
         .sandbox = req->sandbox,
         .workdir = req->workdir,
-        .kit_shown = req->whole_kit      ? NULL
+        .kit_shown = req->whole_kit           ? NULL
                      : req->kit_shown != NULL ? req->kit_shown
                                               : no_kit,
         .pass_fd = req->pass_fd,

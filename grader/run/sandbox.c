@@ -367,16 +367,17 @@ cover_kit(const struct sandbox *s, const char *workdir,
                 dir[len] = '\0';
                 made = make_path(dir);
             }
-            int fd = made == 0 ? open(back[i], O_WRONLY | O_CREAT | O_CLOEXEC,
-                                      0644)
-                               : -1;
+            int fd = made == 0
+                         ? open(back[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0644)
+                         : -1;
             if (fd < 0)
                 made = -1;
             else
                 close(fd);
         }
         fd_path(keep[i], self);
-        if (made != 0 || mount(self, back[i], NULL, MS_BIND | MS_REC, NULL) != 0)
+        if (made != 0 ||
+            mount(self, back[i], NULL, MS_BIND | MS_REC, NULL) != 0)
             rc = -1;
     }
     for (int i = 0; i < n; i++)
@@ -384,9 +385,9 @@ cover_kit(const struct sandbox *s, const char *workdir,
             close(keep[i]);
     /* The binds keep the flags of what they copy (the kit read-only, the
      * work folder as it is); the folder around them becomes read-only. */
-    if (rc == 0 && mount(NULL, s->kit, NULL,
-                         MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-                         NULL) != 0)
+    if (rc == 0 &&
+        mount(NULL, s->kit, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+              NULL) != 0)
         rc = -1;
     return rc;
 }

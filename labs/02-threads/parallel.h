@@ -7,8 +7,11 @@
  * Two kernels, each split among threads: integrate() is compute-bound (a
  * division per step, no memory read), dot() is memory-bound (two loads from
  * large arrays per multiply-add). Each must give the result of its serial
- * reference in serial.h, to within a relative error of 1e-9, for every
- * number of threads, including more threads than there is work.
+ * reference in serial.h, to within the reordering bound of the sum (the
+ * most that adding the same terms in another order can change it:
+ * kit_bench_sum_bound() in kit_bench.h), for every number of threads,
+ * including more threads than there is work. Every slice or element is
+ * computed once: the tests' integrands show one skipped or merged.
  *
  * Both functions create their threads and join them all before they return,
  * so no thread outlives the call. With `nthreads` = P, create either P
@@ -30,8 +33,8 @@
  * @param n        number of slices, at least 1
  * @param nthreads number of threads to compute with, at least 1; it may be
  *                 larger than @p n
- * @return the approximate integral, within 1e-9 relative of
- *         integrate_serial(f, a, b, n)
+ * @return the approximate integral: integrate_serial(f, a, b, n), up to
+ *         the order of the additions
  */
 double integrate(double (*f)(double), double a, double b, long n, int nthreads);
 
@@ -44,7 +47,8 @@ double integrate(double (*f)(double), double a, double b, long n, int nthreads);
  * @param n        number of elements, at least 1
  * @param nthreads number of threads to compute with, at least 1; it may be
  *                 larger than @p n
- * @return the dot product, within 1e-9 relative of dot_serial(x, y, n)
+ * @return the dot product: dot_serial(x, y, n), up to the order of the
+ *         additions
  */
 double dot(const double *x, const double *y, long n, int nthreads);
 

@@ -58,7 +58,8 @@ int run_children(int nprocs, int (*body)(int index, void *arg), void *arg,
 /**
  * The sum of `f(i)` for i = 0, ..., n - 1, split among @p nprocs processes,
  * each partial sum sent back to the parent through a pipe. The result must
- * match sum_serial(f, n) (serial.h) to within 1e-9 relative error.
+ * match sum_serial(f, n) (serial.h) up to the order of the additions (to
+ * within the reordering bound of the sum, kit_bench_sum_bound()).
  *
  * Create either @p nprocs children, or @p nprocs - 1 while the parent sums
  * one share itself; the tests accept both and nothing else.

@@ -59,7 +59,6 @@ uneven_term(long i)
     return sum / (double)reps + kit_sign_of((uint64_t)i, job.salt);
 }
 
-
 static void *
 setup(long n, uint64_t seed)
 {
