@@ -47,7 +47,14 @@ TIMED = [(lab, name) for lab in LABS for name in split(lab)[0]]
 @pytest.mark.duration(3)
 @pytest.mark.parametrize("lab,name", TIMED, ids=[f"{l}: {n}" for l, n in TIMED])
 def test_solution_measures_at_full_marks(lab, name):
-    full_marks(grade(ROOT / "solutions", lab, only=name))
+    g = grade(ROOT / "solutions", lab, only=name)
+    (t,) = g.results["tests"]
+    if t.get("extra_data", {}).get("held"):
+        # The grader's own verdict: this machine cannot judge the test now.
+        why = next((line for line in t["output"].splitlines()
+                    if line.startswith(("Inconclusive", "Skipped"))), "held")
+        pytest.skip(f"{name}: {why[:300]}")
+    full_marks(g)
 
 
 def starter_problems(g, lab, names):

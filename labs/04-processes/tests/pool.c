@@ -3,6 +3,7 @@
  * reference, uneven items balanced, the work done in the workers. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS: not in POSIX 2008 */
 #include "cases.h"
+#include "kit_sanitizer.h"
 #include "processes.h"
 #include "serial.h"
 
@@ -100,8 +101,10 @@ START_TEST(pool_map_with_no_items)
 }
 END_TEST
 
-/* The slow item and the others of the balance test, in milliseconds. */
-#define SLOW_MS 600
+/* The slow item and the others of the balance test, in milliseconds. Under
+ * a sanitizer every fork and item costs more, and the slow item leaves the
+ * other worker longer for the quick ones. */
+#define SLOW_MS KIT_LONG_RUN(600, 2000)
 #define QUICK_MS 5
 #define BALANCE_ITEMS 41
 
@@ -119,9 +122,12 @@ START_TEST(pool_map_balances_uneven_items)
     double results[BALANCE_ITEMS];
     struct pool_error err = {.item = -2};
     int rc, slow_pid, with_slow = 0;
-    const char *call = "pool_map(f, items, nitems=41, results, nworkers=2, "
-                       "&err), where f(0) sleeps 600 ms and every other item "
-                       "5 ms";
+    char call[160];
+
+    snprintf(call, sizeof(call),
+             "pool_map(f, items, nitems=41, results, nworkers=2, &err), "
+             "where f(0) sleeps %d ms and every other item %d ms",
+             SLOW_MS, QUICK_MS);
 
     for (long i = 0; i < BALANCE_ITEMS; i++) {
         items[i] = i;
