@@ -25,7 +25,8 @@ double speedup_most_allowed(int threads, double calibration);
  * threads that kept `cores` cores busy (CPU time over wall time) are at
  * most `cores` times as fast as the serial work, unless each does less
  * than the serial reference (a tighter loop, or a serial run the machine
- * slowed); that part is not parallelism, and is not paid. */
+ * slowed); that part is not parallelism, and is not paid. Serial code
+ * measures a little above one core at times: up to 1.05 counts as one. */
 double speedup_credited(double speedup, double cores);
 
 #endif

@@ -157,6 +157,10 @@ START_TEST(only_parallelism_is_paid)
     ck_assert_double_eq(speedup_credited(1.05, 1.0), 1.0);
     ck_assert_double_eq(
         stats_speedup_score(speedup_credited(1.05, 1.0), 1.5, 0.8, 15), 0);
+    /* One core busy, measured a hair above one: still serial code. */
+    ck_assert_double_eq(
+        stats_speedup_score(speedup_credited(1.06, 1.0006), 1.62, 0.8, 15), 0);
+    ck_assert_double_eq(speedup_credited(1.3, 1.04), 1.0);
     /* Parallel code keeps more cores busy than it gains: all of it counts. */
     ck_assert_double_eq(speedup_credited(1.82, 1.87), 1.82);
 }
