@@ -8,7 +8,7 @@ SOLVED := $(filter $(LABS),$(notdir $(patsubst %/,%,$(wildcard solutions/*/))))
 
 .DEFAULT_GOAL := all
 .PHONY: all lib labs solutions check grade test docs deps help clean \
-	bench-grader stability slides test-slides plots
+	bench-grader stability mutants slides test-slides plots
 
 all: lib labs solutions unit-tests grader
 
@@ -56,11 +56,33 @@ stability:
 	$(Q)$(MAKE) -s grader MODE=release
 	$(Q)RUNS=$(RUNS) BUSY=$(BUSY) $(KIT_ROOT)/mk/stability.sh
 
+# Mutation testing of the labs' tests (tests/mutation/README.md): every
+# operator on every reference solution (or LAB=NN, OPERATOR=TEXT), each
+# mutant graded; SAMPLE=SEED grades one per operator family per lab,
+# REPEAT=N grades each kill by a race or timing test N times. The report
+# lands in build/mutants/.
+REPEAT ?= 1
+mutants: | kit-deps-mutants
+	$(Q)$(MAKE) -s grader kit-objects MODE=release
+	$(Q)$(MAKE) -s lib kit-objects MODE=asan
+	$(Q)$(MAKE) -s lib kit-objects MODE=tsan
+	$(Q)/usr/bin/python3 tests/mutation/mutants.py $(if $(LAB),--lab $(LAB)) \
+	    $(if $(OPERATOR),--operator "$(OPERATOR)") \
+	    $(if $(SAMPLE),--sample $(SAMPLE)) --repeat $(REPEAT) \
+	    --jobs $(JOBS) --machine-lock $(BUILD)/mutants.lock
+
+.PHONY: kit-deps-mutants
+kit-deps-mutants:
+	@$(DEPS_SH) ensure cmd:spatch
+
 # Every test of the kit itself (tests/, in pytest, README.md there says
 # what): the builds first, every flavour the tests use (and the slides'
 # npm packages, fetched while the C compiles), then the tests on every
 # core, those that time holding the machine alone.
 JOBS := $(shell nproc 2>/dev/null || echo 2)
+# The seed of the mutants make test grades: a new one each run, printed;
+# MUTANT_SEED=N draws the same ones again.
+MUTANT_SEED ?= $(shell date +%s)
 PYTEST = /usr/bin/python3 -m pytest -n $(JOBS) --dist loadgroup
 TEST_BUILD_LOG = $(BUILD)/test-build.log
 test: | kit-deps-test
@@ -70,7 +92,8 @@ test: | kit-deps-test
 	  $(MAKE) -s -j$(JOBS) lib unit-tests grader-tests kit-objects MODE=asan && \
 	  $(MAKE) -s -j$(JOBS) lib unit-tests kit-objects MODE=tsan; } \
 	  >$(TEST_BUILD_LOG) 2>&1 || { tail -40 $(TEST_BUILD_LOG); exit 1; }
-	$(Q)cd tests && MAKE="$(MAKE)" $(PYTEST) $(if $(ONLY),-k "$(ONLY)") $(PYTEST_ARGS)
+	@echo "  MUTANTS one per operator family per lab, seed $(MUTANT_SEED) (make test MUTANT_SEED=$(MUTANT_SEED) draws them again)"
+	$(Q)cd tests && MAKE="$(MAKE)" MUTANT_SEED=$(MUTANT_SEED) $(PYTEST) $(if $(ONLY),-k "$(ONLY)") $(PYTEST_ARGS)
 
 # Every lab's kit objects (drivers, serial references, tests, wrappers)
 # in MODE, as the grader links submissions with them.
@@ -80,7 +103,8 @@ kit-objects: lib
 
 .PHONY: kit-deps-test kit-objects
 kit-deps-test:
-	@$(DEPS_SH) ensure py:pytest py:xdist py:yaml cmd:zip cmd:unzip cmd:patch
+	@$(DEPS_SH) ensure py:pytest py:xdist py:yaml cmd:zip cmd:unzip cmd:patch \
+	    cmd:spatch
 
 docs: | kit-deps-docs
 	@mkdir -p $(BUILD)/docs
@@ -118,6 +142,8 @@ help:
 	@echo "  make bench-grader    time the grading of every solution, show speedup ratios"
 	@echo "  make stability [RUNS=5] [BUSY=1]   grade lab 02's speedup RUNS times,"
 	@echo "                       count differing verdicts (BUSY=1: one CPU kept busy)"
+	@echo "  make mutants [LAB=NN] [OPERATOR=TEXT] [SAMPLE=SEED] [REPEAT=N]   mutate the reference"
+	@echo "                       solutions, grade each mutant: report in build/mutants"
 	@echo "  make slides          the slide decks as HTML in build/slides (open index.html)"
 	@echo "  make test-slides     compile the decks' C code, open every page in headless Chromium"
 	@echo "  make plots [FIGURES=\"spin speedup race costs gil\"]   measure the decks' figures on"

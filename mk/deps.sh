@@ -20,7 +20,8 @@ set -u
 # reader's browser shows them), with the fonts the slides and plots use;
 # zip for `make gradescope`; and for the kit's own tests (tests/), Debian's
 # Python with pytest, pytest-xdist (both cores at once) and PyYAML (the CI
-# templates), unzip and patch (the fixtures).
+# templates), unzip and patch (the fixtures), and Coccinelle (spatch: the
+# mutation operators of tests/mutation/).
 #
 # The grading set comes first: what building and grading need. Not Doxygen,
 # Node.js or Chromium, which only the docs and slides use (and Ubuntu's
@@ -50,6 +51,7 @@ python3
 python3-pytest
 python3-pytest-xdist
 python3-yaml
+coccinelle
 "
 
 # The set `install` works on: every package, or the grading subset.

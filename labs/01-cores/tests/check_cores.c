@@ -4,12 +4,14 @@
  * machine; the affinity tests restrict this process's mask themselves. */
 #define _GNU_SOURCE /* sched_setaffinity and the CPU_* macros */
 #include "cores.h"
+#include "cpu_simulation.h"
 #include "kit_sanitizer.h"
 #include "kit_topology.h"
 
 #include <check.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A synthetic machine, the CPUs to count inside, and the right answers. */
 struct machine {
@@ -34,6 +36,11 @@ static const struct machine machines[] = {
      NULL, 1, 8, 16, 2, 1, 49152, 1048576, 33554432},
     /* A four-way SMT core, as on some POWER processors. */
     {"pack:1 core:2 pu:4", NULL, 1, 2, 8, 4, 1, 0, 0, 0},
+    /* As lstopo shows a real machine: each core's L1i beside its L1d, and
+     * nearer the core, so the first level-1 cache above a PU is the L1i. */
+    {"pack:1 l2:2(size=1048576) l1d:1(size=49152) l1i:1(size=32768) core:1 "
+     "pu:2",
+     NULL, 1, 2, 4, 2, 1, 49152, 1048576, 0},
 };
 
 /* The same machines, counted inside part of their CPUs, as a process bound
@@ -73,6 +80,11 @@ static void
 load(const struct machine *m)
 {
     ck_assert_int_eq(hwloc_topology_init(&topo), 0);
+    /* hwloc leaves instruction caches out unless asked to keep them. */
+    if (strstr(m->description, "l1i") != NULL)
+        ck_assert_int_eq(hwloc_topology_set_icache_types_filter(
+                             topo, HWLOC_TYPE_FILTER_KEEP_ALL),
+                         0);
     ck_assert_msg(hwloc_topology_set_synthetic(topo, m->description) == 0,
                   "hwloc rejected '%s'", m->description);
     ck_assert_int_eq(hwloc_topology_load(topo), 0);
@@ -130,6 +142,17 @@ START_TEST(counts_inside_a_binding)
 }
 END_TEST
 
+/* Every machine in one process, one after the other: a count must not
+ * depend on an earlier call (a static variable would carry one over). */
+START_TEST(counts_every_machine_in_turn)
+{
+    for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+        check_machine(&machines[i]);
+    for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
+        check_machine(&bindings[i]);
+}
+END_TEST
+
 START_TEST(online_cpus_match_the_system)
 {
     long expected = sysconf(_SC_NPROCESSORS_ONLN);
@@ -137,6 +160,50 @@ START_TEST(online_cpus_match_the_system)
     ck_assert_msg(cores_online() == expected,
                   "cores_online() returned %d, the system has %ld online",
                   cores_online(), expected);
+}
+END_TEST
+
+/* Code that asks sysconf is asked on a machine with CPUs offline; code that
+ * counts another way (get_nprocs, /sys) is out of the simulation's reach,
+ * and is checked against this machine. */
+START_TEST(online_cpus_leave_out_offline_ones)
+{
+    long real = sysconf(_SC_NPROCESSORS_ONLN);
+    int got;
+
+    simulate_cpus_online(6, 8);
+    got = cores_online();
+    if (simulated_calls() == 0)
+        ck_assert_msg(got == real,
+                      "cores_online() returned %d, the system has %ld online",
+                      got, real);
+    else
+        ck_assert_msg(got == 6,
+                      "on a machine with 6 of its 8 CPUs online, "
+                      "cores_online() returned %d: offline CPUs do not count "
+                      "(_SC_NPROCESSORS_ONLN, not _CONF)",
+                      got);
+}
+END_TEST
+
+/* On a machine of 4096 CPUs, a cpu_set_t is too small for the mask. */
+START_TEST(usable_cpus_beyond_a_cpu_set)
+{
+    int real = kit_usable_cpus(), got;
+
+    simulate_affinity(4096, 3000);
+    got = cores_usable();
+    if (simulated_calls() == 0)
+        ck_assert_msg(got == real,
+                      "cores_usable() returned %d; this thread's mask holds %d",
+                      got, real);
+    else
+        ck_assert_msg(got == 3000,
+                      "on a machine of 4096 CPUs with 3000 in this thread's "
+                      "mask, cores_usable() returned %d: sched_getaffinity "
+                      "fails with EINVAL for a set of 1024; retry with a "
+                      "larger one (CPU_ALLOC)",
+                      got);
 }
 END_TEST
 
@@ -221,7 +288,10 @@ cores_suite(void)
                         (int)(sizeof(machines) / sizeof(machines[0])));
     tcase_add_loop_test(binding, counts_inside_a_binding, 0,
                         (int)(sizeof(bindings) / sizeof(bindings[0])));
+    tcase_add_test(binding, counts_every_machine_in_turn);
     tcase_add_test(machine, online_cpus_match_the_system);
+    tcase_add_test(machine, online_cpus_leave_out_offline_ones);
+    tcase_add_test(machine, usable_cpus_beyond_a_cpu_set);
     tcase_add_test(machine, counts_on_this_machine_match_hwloc);
     tcase_add_test(machine, one_cpu_mask_gives_one);
     tcase_add_test(machine, two_cpu_mask_gives_two);

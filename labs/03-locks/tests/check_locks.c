@@ -183,6 +183,29 @@ START_TEST(mutex_locks_each_increment)
 }
 END_TEST
 
+/* counter_mutex's threads must run at the same time: each one's first lock
+ * waits (up to 2 s) for the others to come to theirs. */
+START_TEST(mutex_threads_run_at_once)
+{
+    long want = LOCKS_PER_THREAD * LOCKS_THREADS, got;
+    bool met;
+
+    lock_rendezvous_start(LOCKS_THREADS, 2000);
+    got = counter_mutex(LOCKS_PER_THREAD, LOCKS_THREADS);
+    met = lock_rendezvous_stop();
+    ck_assert_msg(got == want,
+                  "counter_mutex(per_thread=%ld, nthreads=%d) returned %ld "
+                  "instead of %ld",
+                  LOCKS_PER_THREAD, LOCKS_THREADS, got, want);
+    ck_assert_msg(met,
+                  "counter_mutex(per_thread=%ld, nthreads=%d): its %d threads "
+                  "never ran at the same time (each thread's first lock "
+                  "waited 2 s for the others, who never came): is each thread "
+                  "joined before the next is created?",
+                  LOCKS_PER_THREAD, LOCKS_THREADS, LOCKS_THREADS);
+}
+END_TEST
+
 START_TEST(atomic_and_local_take_no_lock_per_increment)
 {
     const struct counter_fn *c = &counter_fns[1 + _i];
@@ -367,7 +390,9 @@ state_problem(const struct account *accounts, const struct model *m,
 
 /* Storage of the one-thread and lock order tests; a named global, so that
  * a hang report can name the lock a thread waits for. */
-static struct account one_accounts[MAX_ACCOUNTS];
+/* One more than any test opens: the account after the last is a guard,
+ * scribbled, that no function of the bank may touch. */
+static struct account one_accounts[MAX_ACCOUNTS + 1];
 
 struct opening {
     int naccounts;
@@ -383,12 +408,25 @@ START_TEST(init_opens_every_account)
     struct bank bank = {NULL, 0};
     const char *why;
 
-    scribble(one_accounts, o->naccounts);
+    struct account guard;
+
+    scribble(one_accounts, o->naccounts + 1);
+    guard = one_accounts[o->naccounts];
     bank_init(&bank, one_accounts, o->naccounts, o->initial);
     why = init_problem(&bank, one_accounts, o->naccounts, o->initial);
-    if (why[0] == '\0')
-        bank_destroy(&bank);
     ck_assert_msg(why[0] == '\0', "%s", why);
+    ck_assert_msg(memcmp(&guard, &one_accounts[o->naccounts], sizeof(guard)) ==
+                      0,
+                  "bank_init(bank, accounts, naccounts=%d, ...) wrote to "
+                  "accounts[%d], one past the last account: a loop that runs "
+                  "to i <= naccounts?",
+                  o->naccounts, o->naccounts);
+    bank_destroy(&bank);
+    ck_assert_msg(memcmp(&guard, &one_accounts[o->naccounts], sizeof(guard)) ==
+                      0,
+                  "bank_destroy(bank) with %d accounts touched accounts[%d], "
+                  "one past the last: a loop that runs to i <= naccounts?",
+                  o->naccounts, o->naccounts);
 }
 END_TEST
 
@@ -781,6 +819,7 @@ locks_suite(void)
 
     tcase_add_loop_test(counters, counts_exactly, 0, COUNT(counter_fns));
     tcase_add_test(counters, mutex_locks_each_increment);
+    tcase_add_test(counters, mutex_threads_run_at_once);
     tcase_add_loop_test(counters, atomic_and_local_take_no_lock_per_increment,
                         0, 2);
     tcase_add_loop_test(bank, init_opens_every_account, 0, COUNT(openings));

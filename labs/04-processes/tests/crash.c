@@ -9,6 +9,10 @@
 #include "processes.h"
 #include "serial.h"
 
+#include "failures.h"
+
+#include <dirent.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,16 @@ exits_at(long i)
      * the missing bytes tell. */
     if (i == crash_at)
         _exit(0);
+    return square_root(i);
+}
+
+static double
+fails_at(long i)
+{
+    /* Ends the child with a failure status, its partial sum unwritten: in
+     * shared memory, only the status tells. */
+    if (i == crash_at)
+        _exit(3);
     return square_root(i);
 }
 
@@ -72,6 +86,14 @@ END_TEST
 START_TEST(sum_shared_reports_a_killed_child)
 {
     check_dead_child(&summers[1], killed_at, "raises SIGKILL");
+}
+END_TEST
+
+START_TEST(sum_shared_reports_a_failed_exit)
+{
+    check_dead_child(&summers[1], fails_at,
+                     "calls _exit(3): a child that exits with a status other "
+                     "than 0 has failed, whatever its slot holds");
 }
 END_TEST
 
@@ -246,6 +268,112 @@ START_TEST(pool_map_stops_busy_workers)
 }
 END_TEST
 
+/* The descriptors this process has open. */
+static int
+open_descriptors(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    int n = 0;
+
+    ck_assert_ptr_nonnull(dir);
+    while (readdir(dir) != NULL)
+        n++;
+    closedir(dir);
+    return n;
+}
+
+/* A call whose `n`-th call of one kind fails: it must say so, and leave
+ * nothing behind, neither a descriptor of the pipes it made nor a child not
+ * waited for (nor memory, which AddressSanitizer's run sees). */
+static const char *const failing_names[] = {"fork", "pipe", "calloc", "mmap",
+                                            "sigaction"};
+
+static void
+check_failure(const char *name, int (*call)(void), enum failing what, long n)
+{
+    int before, rc, after;
+
+    /* First a call that works, so that a function returning -1 whatever
+     * happens does not pass. */
+    rc = call();
+    ck_assert_msg(rc == 0, "%s with 4 processes returned %d; expected 0", name,
+                  rc);
+    before = open_descriptors();
+    call_fails_after(what, n - 1);
+    rc = call();
+    call_fails_after(what, -1);
+    after = open_descriptors();
+    ck_assert_msg(rc == -1,
+                  "%s with 4 processes, when %s number %ld fails, returned "
+                  "%d; expected -1",
+                  name, failing_names[what], n, rc);
+    ck_assert_msg(after == before,
+                  "%s with 4 processes, when %s number %ld fails: %d "
+                  "descriptors open before the call and %d after it; close "
+                  "every pipe end on the failure path too",
+                  name, failing_names[what], n, before, after);
+    errno = 0;
+    ck_assert_msg(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD,
+                  "%s with 4 processes, when %s number %ld fails, left a "
+                  "child not waited for: wait for the children started before "
+                  "the failure",
+                  name, failing_names[what], n);
+}
+
+static int
+pipes_of_four(void)
+{
+    double sum = NAN;
+    return sum_pipes(square_root, 1000, 4, &sum);
+}
+
+static int
+shared_of_four(void)
+{
+    double sum = NAN;
+    return sum_shared(square_root, 1000, 4, &sum);
+}
+
+static int
+pool_of_four(void)
+{
+    long items[20];
+    double results[20];
+    struct pool_error err = {.item = -2};
+
+    for (long i = 0; i < 20; i++)
+        items[i] = i;
+    return pool_map(square_root, items, 20, results, 4, &err);
+}
+
+/* The third fork; a pipe of the second process (the pool makes two per
+ * worker: the fourth is the second worker's second); each allocation, the
+ * mapping and the change of SIGPIPE's action. */
+static const struct failure {
+    const char *name;
+    int (*call)(void);
+    enum failing what;
+    long n;
+} failures[] = {
+    {"sum_pipes", pipes_of_four, FAILING_FORK, 3},
+    {"sum_shared", shared_of_four, FAILING_FORK, 3},
+    {"pool_map", pool_of_four, FAILING_FORK, 3},
+    {"sum_pipes", pipes_of_four, FAILING_PIPE, 2},
+    {"pool_map", pool_of_four, FAILING_PIPE, 4},
+    {"sum_shared", shared_of_four, FAILING_MMAP, 1},
+    {"pool_map", pool_of_four, FAILING_CALLOC, 1},
+    {"pool_map", pool_of_four, FAILING_CALLOC, 2},
+    {"pool_map", pool_of_four, FAILING_SIGACTION, 1},
+};
+
+START_TEST(a_failed_call_leaves_nothing)
+{
+    const struct failure *f = &failures[_i];
+
+    check_failure(f->name, f->call, f->what, f->n);
+}
+END_TEST
+
 TCase *
 crash_tcase(void)
 {
@@ -254,6 +382,8 @@ crash_tcase(void)
     tcase_add_checked_fixture(tc, tests_setup, NULL);
     tcase_add_test(tc, sum_pipes_reports_a_killed_child);
     tcase_add_test(tc, sum_pipes_reports_a_silent_exit);
+    tcase_add_test(tc, sum_shared_reports_a_failed_exit);
+    tcase_add_loop_test(tc, a_failed_call_leaves_nothing, 0, COUNT(failures));
     tcase_add_test(tc, sum_shared_reports_a_killed_child);
     tcase_add_loop_test(tc, pool_map_reports_a_dead_worker, 0,
                         COUNT(crash_cases));

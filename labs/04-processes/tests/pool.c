@@ -7,6 +7,7 @@
 #include "processes.h"
 #include "serial.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,6 +223,57 @@ START_TEST(pool_map_computes_in_workers)
 }
 END_TEST
 
+/* The descriptors open in the process that computes the item. */
+static double
+open_descriptors(long item)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    int n = 0;
+
+    (void)item;
+    sleep_ms(2);
+    if (dir == NULL)
+        return -1;
+    while (readdir(dir) != NULL)
+        n++;
+    closedir(dir);
+    return n;
+}
+
+/* Every worker is forked from the same parent, with the same kind of
+ * pipes: each must hold as many descriptors as the others. A worker that
+ * keeps the pipe ends of the workers started before it holds more, and
+ * holds their pipes open: a worker whose parent closed its pipe would not
+ * see the end of it while a sibling keeps a copy. */
+START_TEST(pool_workers_hold_only_their_own_pipes)
+{
+    enum { NITEMS = 40, NWORKERS = 4 };
+    long items[NITEMS];
+    double results[NITEMS], fewest, most;
+    struct pool_error err = {.item = -2};
+    int rc;
+
+    for (long i = 0; i < NITEMS; i++)
+        items[i] = i;
+    rc = pool_map(open_descriptors, items, NITEMS, results, NWORKERS, &err);
+    ck_assert_msg(rc == 0,
+                  "pool_map(f, items, nitems=40, results, nworkers=4, &err), "
+                  "where f counts its open descriptors, returned %d (%s)",
+                  rc, err.message);
+    fewest = most = results[0];
+    for (long i = 1; i < NITEMS; i++) {
+        fewest = results[i] < fewest ? results[i] : fewest;
+        most = results[i] > most ? results[i] : most;
+    }
+    ck_assert_msg(fewest >= 0 && fewest == most,
+                  "pool_map's 4 workers held from %.0f to %.0f open "
+                  "descriptors: a worker keeps pipe ends of the workers "
+                  "started before it. Close, in each child, every end it "
+                  "does not use (the other workers' included)",
+                  fewest, most);
+}
+END_TEST
+
 TCase *
 pool_tcase(void)
 {
@@ -233,5 +285,6 @@ pool_tcase(void)
     tcase_add_test(tc, pool_map_with_no_items);
     tcase_add_test(tc, pool_map_balances_uneven_items);
     tcase_add_test(tc, pool_map_computes_in_workers);
+    tcase_add_test(tc, pool_workers_hold_only_their_own_pipes);
     return tc;
 }

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* Lab 04 "Processes": public tests, sum_pipes and sum_shared: every sum against
  * the serial reference, for many inputs and process counts. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS: not in POSIX 2008 */
 #include "cases.h"
 #include "kit_bench.h"
 #include "kit_sanitizer.h"
 #include "serial.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 struct sum_input {
     const char *name; /* of f, as the messages print it */
@@ -120,6 +125,84 @@ START_TEST(sum_shared_many_processes)
 }
 END_TEST
 
+/* Where the children meet: in memory shared by every process the test
+ * forks. Each child's first term waits there, up to 2 s, until every child
+ * has come; children run one after another never all meet. */
+struct meeting {
+    atomic_int arrived, met;
+};
+static struct meeting *meeting;
+static int meeting_want;
+static pid_t meeting_pid; /* the process whose first term has been seen */
+
+static double
+meet_then_one(long i)
+{
+    (void)i;
+    if (meeting_pid != getpid()) {
+        struct timespec start, now;
+
+        meeting_pid = getpid();
+        atomic_fetch_add(&meeting->arrived, 1);
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        do {
+            if (atomic_load(&meeting->arrived) >= meeting_want) {
+                atomic_store(&meeting->met, 1);
+                break;
+            }
+            sleep_ms(1);
+            clock_gettime(CLOCK_MONOTONIC, &now);
+        } while ((now.tv_sec - start.tv_sec) * 1000 +
+                     (now.tv_nsec - start.tv_nsec) / 1000000 <
+                 2000);
+        /* Gone: not counted as there any more. */
+        if (!atomic_load(&meeting->met))
+            atomic_fetch_sub(&meeting->arrived, 1);
+    }
+    return 1.0;
+}
+
+static void
+check_at_once(const struct summer *s)
+{
+    const int nprocs = 4;
+    const long n = 400;
+    double got = NAN;
+    int rc;
+
+    meeting = mmap(NULL, sizeof(*meeting), PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(meeting, MAP_FAILED);
+    atomic_init(&meeting->arrived, 0);
+    atomic_init(&meeting->met, 0);
+    meeting_want = nprocs;
+    meeting_pid = getpid();
+    rc = s->sum(meet_then_one, n, nprocs, &got);
+    ck_assert_msg(rc == 0 && got == (double)n,
+                  "%s(f, n=%ld, nprocs=%d, &sum), where f is 1 for every "
+                  "term, returned %d and the sum %g; expected 0 and %ld",
+                  s->name, n, nprocs, rc, got, n);
+    ck_assert_msg(atomic_load(&meeting->met),
+                  "%s(f, n=%ld, nprocs=%d, &sum): its %d children never ran "
+                  "at the same time (each child's first term waited 2 s for "
+                  "the others, who never came): does the parent wait for "
+                  "each child before it forks the next?",
+                  s->name, n, nprocs, nprocs);
+    munmap(meeting, sizeof(*meeting));
+}
+
+START_TEST(sum_pipes_children_run_at_once)
+{
+    check_at_once(&summers[0]);
+}
+END_TEST
+
+START_TEST(sum_shared_children_run_at_once)
+{
+    check_at_once(&summers[1]);
+}
+END_TEST
+
 TCase *
 pipes_tcase(void)
 {
@@ -128,6 +211,7 @@ pipes_tcase(void)
     tcase_add_checked_fixture(tc, tests_setup, NULL);
     tcase_add_loop_test(tc, sum_pipes_matches_serial, 0, COUNT(sum_inputs));
     tcase_add_test(tc, sum_pipes_many_processes);
+    tcase_add_test(tc, sum_pipes_children_run_at_once);
     return tc;
 }
 
@@ -139,5 +223,6 @@ shared_memory_tcase(void)
     tcase_add_checked_fixture(tc, tests_setup, NULL);
     tcase_add_loop_test(tc, sum_shared_matches_serial, 0, COUNT(sum_inputs));
     tcase_add_test(tc, sum_shared_many_processes);
+    tcase_add_test(tc, sum_shared_children_run_at_once);
     return tc;
 }

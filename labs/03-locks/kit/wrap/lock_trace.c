@@ -9,6 +9,7 @@
 #include "lock_trace.h"
 
 #include <stdatomic.h>
+#include <time.h>
 
 int __real_pthread_mutex_lock(pthread_mutex_t *mutex);
 int __real_pthread_mutex_trylock(pthread_mutex_t *mutex);
@@ -27,6 +28,46 @@ static _Thread_local bool tracing;
 static _Thread_local int nevents;
 static _Thread_local struct lock_event events_of_thread[LOCK_TRACE_MAX];
 
+/* The rendezvous: its own mutex and condition variable, taken with the
+ * real functions, so that the wrappers never see them. */
+static pthread_mutex_t meeting_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t meeting_cond = PTHREAD_COND_INITIALIZER;
+static int meeting_want, meeting_arrived, meeting_timeout_ms;
+static bool meeting_met;
+static atomic_bool meeting_open;
+static _Thread_local int meeting_seen; /* the meeting this thread came to */
+static int meeting_number;
+
+static void
+meet(void)
+{
+    struct timespec until;
+
+    if (__real_pthread_mutex_lock(&meeting_lock) != 0)
+        return;
+    if (meeting_seen != meeting_number && meeting_want > 0) {
+        meeting_seen = meeting_number;
+        if (++meeting_arrived >= meeting_want) {
+            meeting_met = true;
+            (void)pthread_cond_broadcast(&meeting_cond);
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += meeting_timeout_ms / 1000;
+        until.tv_nsec += (long)(meeting_timeout_ms % 1000) * 1000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        while (!meeting_met && pthread_cond_timedwait(
+                                   &meeting_cond, &meeting_lock, &until) == 0)
+            ;
+        /* Tired of waiting: gone, and no longer counted as there. */
+        if (!meeting_met)
+            meeting_arrived--;
+    }
+    (void)__real_pthread_mutex_unlock(&meeting_lock);
+}
+
 static void
 note(bool lock, const pthread_mutex_t *mutex)
 {
@@ -42,7 +83,12 @@ note(bool lock, const pthread_mutex_t *mutex)
 int
 __wrap_pthread_mutex_lock(pthread_mutex_t *mutex)
 {
-    int rc = __real_pthread_mutex_lock(mutex);
+    int rc;
+
+    /* Before the lock, not while holding it: the others must get theirs. */
+    if (atomic_load_explicit(&meeting_open, memory_order_acquire))
+        meet();
+    rc = __real_pthread_mutex_lock(mutex);
 
     /* A call that failed locked nothing; the caller's checked wrapper
      * reports it. */
@@ -90,4 +136,30 @@ lock_trace_stop(struct lock_event *events)
     for (int i = 0; i < nevents && i < LOCK_TRACE_MAX; i++)
         events[i] = events_of_thread[i];
     return nevents;
+}
+
+void
+lock_rendezvous_start(int nthreads, int timeout_ms)
+{
+    (void)__real_pthread_mutex_lock(&meeting_lock);
+    meeting_number++;
+    meeting_want = nthreads;
+    meeting_arrived = 0;
+    meeting_met = false;
+    meeting_timeout_ms = timeout_ms;
+    (void)__real_pthread_mutex_unlock(&meeting_lock);
+    atomic_store_explicit(&meeting_open, true, memory_order_release);
+}
+
+bool
+lock_rendezvous_stop(void)
+{
+    bool met;
+
+    atomic_store_explicit(&meeting_open, false, memory_order_release);
+    (void)__real_pthread_mutex_lock(&meeting_lock);
+    met = meeting_met;
+    meeting_want = 0;
+    (void)__real_pthread_mutex_unlock(&meeting_lock);
+    return met;
 }

@@ -28,4 +28,13 @@ void lock_trace_start(void);
  * `events` and return how many there were, which may be more. */
 int lock_trace_stop(struct lock_event *events);
 
+/* From now on, the first lock each thread takes waits, up to `timeout_ms`,
+ * until `nthreads` threads have come to theirs: threads that run at the
+ * same time all meet there; threads run one after another (each joined
+ * before the next starts) never do, and each waits out the time. */
+void lock_rendezvous_start(int nthreads, int timeout_ms);
+
+/* Stop the rendezvous; whether all the threads met at it. */
+bool lock_rendezvous_stop(void);
+
 #endif

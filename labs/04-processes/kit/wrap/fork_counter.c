@@ -5,7 +5,9 @@
  * to the real function (or to a sanitizer's interceptor, which calls it). */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS: not in POSIX 2008 */
 #include "fork_counter.h"
+#include "failures.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +42,13 @@ map_counter(void)
 pid_t
 __wrap_fork(void)
 {
-    pid_t pid = __real_fork();
+    pid_t pid;
+
+    if (call_fails(FAILING_FORK)) {
+        errno = EAGAIN;
+        return -1;
+    }
+    pid = __real_fork();
 
     /* Counted by the new child, as the first thing it does, so the count
      * is complete once every child has been waited for. Counted in the
