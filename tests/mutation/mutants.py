@@ -231,16 +231,20 @@ def why(output):
 def judge(m, lab, machine_lock, timeout, repeat, first_kill=False):
     """Grade one mutant: stillborn (does not build), killed (by which
     tests, how often of `repeat`), or survived."""
-    # The tests that do not time first: a kill by one of them is steady.
-    names = [t["name"] for t in lab["tests"] if not t["alone"]]
-    if m.op.timing:
-        names += [t["name"] for t in lab["tests"] if t["alone"]]
+    # Grouped by build flavour, each group in one grading (one build), up
+    # to the first group that takes points: every build and test after it
+    # is saved. --every-test: all of them in one grading.
     kinds = {t["name"]: t["kind"] for t in lab["tests"]}
     start = time.monotonic()
-    # Whether the mutant dies, and by which test: its tests one at a time,
-    # in lab.ini's order (the quick ones first), up to the first that takes
-    # points; every build and test after it is saved.
-    for group in ([[n] for n in names] if first_kill else [names]):
+    groups = {}
+    for t in lab["tests"]:
+        if m.op.timing or not t["alone"]:
+            groups.setdefault((t["alone"], t["flavour"]), []).append(t["name"])
+    # The release build's tests, then (a mistake about time) the timing
+    # tests, then the sanitizers' runs: the cheap verdicts first.
+    order = sorted(groups, key=lambda k: (k[1] != "release", k[0]))
+    plan = [groups[k] for k in order] if first_kill else [[n for k in order for n in groups[k]]]
+    for group in plan:
         tests = grade(m, lab, group, machine_lock, timeout)
         if any("Not run: its build failed" in t.get("output", "")[:200] for t in tests):
             m.outcome = "stillborn"

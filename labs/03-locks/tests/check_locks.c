@@ -184,13 +184,13 @@ START_TEST(mutex_locks_each_increment)
 END_TEST
 
 /* counter_mutex's threads must run at the same time: each one's first lock
- * waits (up to 2 s) for the others to come to theirs. */
+ * waits (up to 1 s) for the others to come to theirs. */
 START_TEST(mutex_threads_run_at_once)
 {
     long want = LOCKS_PER_THREAD * LOCKS_THREADS, got;
     bool met;
 
-    lock_rendezvous_start(LOCKS_THREADS, 2000);
+    lock_rendezvous_start(LOCKS_THREADS, 1000);
     got = counter_mutex(LOCKS_PER_THREAD, LOCKS_THREADS);
     met = lock_rendezvous_stop();
     ck_assert_msg(got == want,
@@ -200,7 +200,7 @@ START_TEST(mutex_threads_run_at_once)
     ck_assert_msg(met,
                   "counter_mutex(per_thread=%ld, nthreads=%d): its %d threads "
                   "never ran at the same time (each thread's first lock "
-                  "waited 2 s for the others, who never came): is each thread "
+                  "waited 1 s for the others, who never came): is each thread "
                   "joined before the next is created?",
                   LOCKS_PER_THREAD, LOCKS_THREADS, LOCKS_THREADS);
 }

@@ -126,7 +126,7 @@ START_TEST(sum_shared_many_processes)
 END_TEST
 
 /* Where the children meet: in memory shared by every process the test
- * forks. Each child's first term waits there, up to 2 s, until every child
+ * forks. Each child's first term waits there, up to 1 s, until every child
  * has come; children run one after another never all meet. */
 struct meeting {
     atomic_int arrived, met;
@@ -154,7 +154,7 @@ meet_then_one(long i)
             clock_gettime(CLOCK_MONOTONIC, &now);
         } while ((now.tv_sec - start.tv_sec) * 1000 +
                      (now.tv_nsec - start.tv_nsec) / 1000000 <
-                 2000);
+                 1000);
         /* Gone: not counted as there any more. */
         if (!atomic_load(&meeting->met))
             atomic_fetch_sub(&meeting->arrived, 1);
@@ -184,7 +184,7 @@ check_at_once(const struct summer *s)
                   s->name, n, nprocs, rc, got, n);
     ck_assert_msg(atomic_load(&meeting->met),
                   "%s(f, n=%ld, nprocs=%d, &sum): its %d children never ran "
-                  "at the same time (each child's first term waited 2 s for "
+                  "at the same time (each child's first term waited 1 s for "
                   "the others, who never came): does the parent wait for "
                   "each child before it forks the next?",
                   s->name, n, nprocs, nprocs);
