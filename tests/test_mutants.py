@@ -2,8 +2,11 @@
 """The labs' tests measured by mutation (tests/mutation/): a sample, one
 mutant per operator family per lab, drawn afresh each run from the seed
 `make test` prints (MUTANT_SEED), must all be killed, so that a change
-that weakens a lab's tests fails here; the harness makes one mutant per
-site and refuses bad input. `make mutants` runs every mutant."""
+that weakens a lab's tests fails here. Graded without the timing tests,
+which need the machine alone (the fixtures hold those to their verdicts):
+a mistake about time that the other tests let through is passed over for
+the next of its family. The harness makes one mutant per site and refuses
+bad input. `make mutants` runs every mutant."""
 
 import os
 import shutil
@@ -24,7 +27,7 @@ needs_spatch = pytest.mark.skipif(not HAVE_SPATCH, reason="spatch (Debian's cocc
 @pytest.mark.duration(30)
 @pytest.mark.parametrize("lab", labs())
 def test_sampled_mutants_are_killed(lab):
-    ran = run([sys.executable, MUTANTS, "--lab", lab, "--sample", SEED, "--jobs", "1",
+    ran = run([sys.executable, MUTANTS, "--lab", lab, "--sample", SEED, "--steady-only", "--jobs", "1",
                "--machine-lock", MACHINE_LOCK, "--out", BUILD / "test-mutants" / lab],
               shared=False, timeout=900)
     assert ran.status == 0, f"seed {SEED}: a sampled mutant survived " \

@@ -228,7 +228,7 @@ def why(output):
     return "(no message)"
 
 
-def judge(m, lab, machine_lock, timeout, repeat, first_kill=False):
+def judge(m, lab, machine_lock, timeout, repeat, first_kill=False, steady_only=False):
     """Grade one mutant: stillborn (does not build), killed (by which
     tests, how often of `repeat`), or survived."""
     # Grouped by build flavour, each group in one grading (one build), up
@@ -238,7 +238,11 @@ def judge(m, lab, machine_lock, timeout, repeat, first_kill=False):
     start = time.monotonic()
     groups = {}
     for t in lab["tests"]:
-        if m.op.timing or not t["alone"]:
+        # A sample without the timing tests asks a mistake about time only
+        # the release build's tests: the sanitizers would not see it either.
+        if steady_only and m.op.timing and t["flavour"] != "release":
+            continue
+        if (m.op.timing and not steady_only) or not t["alone"]:
             groups.setdefault((t["alone"], t["flavour"]), []).append(t["name"])
     # The release build's tests, then (a mistake about time) the timing
     # tests, then the sanitizers' runs: the cheap verdicts first.
@@ -383,6 +387,9 @@ def main(argv):
     ap.add_argument("--repeat", type=int, default=1, metavar="N",
                     help="grade a mutant killed by a race or timing test N times in all (default 1)")
     ap.add_argument("--min-score", type=float, default=95.0, metavar="PCT")
+    ap.add_argument("--steady-only", action="store_true",
+                    help="never the timing tests (they need the machine alone): a mutant about "
+                         "time that the other tests let through is passed over for the next")
     ap.add_argument("--every-test", action="store_true",
                     help="grade each mutant on all its tests at once, to name every test that "
                          "kills it (default: test by test, up to the first that does)")
@@ -426,7 +433,7 @@ def main(argv):
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         def run(m):
             return judge(m, by_lab[m.lab], args.machine_lock, args.timeout, args.repeat,
-                         first_kill=not args.every_test)
+                         first_kill=not args.every_test, steady_only=args.steady_only)
 
         if args.sample is not None:
             print(f"mutants: one per operator family per lab, seed {args.sample}", flush=True)
@@ -443,6 +450,10 @@ def main(argv):
                         continue
                     seen.add(digest)
                     run(m)
+                    # Without the timing tests, a mistake about time that
+                    # the others let through proves nothing either way.
+                    if m.outcome == "survived" and m.op.timing and args.steady_only:
+                        continue
                     if m.outcome != "stillborn":
                         return m
                 return None
