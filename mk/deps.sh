@@ -15,6 +15,7 @@ set -u
 # What each is for: the C toolchain and pkg-config to find libraries; Check
 # (with subunit, which its pkg-config file names) for every test suite; hwloc
 # for topology; inih and jansson for the grader's lab.ini and results.json;
+# nettle for its seeds' HMAC; libelf to read the symbols of the objects it vets;
 # gnuplot for plots; Doxygen for the API pages; gdb for deadlock reports;
 # Node.js (for the pinned Marp CLI) and Chromium (to test the slides as a
 # reader's browser shows them), with the fonts the slides and plots use;
@@ -36,6 +37,7 @@ hwloc
 libinih-dev
 libjansson-dev
 nettle-dev
+libelf-dev
 gnuplot-nox
 gdb
 fonts-dejavu-core

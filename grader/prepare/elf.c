@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The grader's preparation: a student's object file read as ELF (see
- * elf.h): its section headers and symbol table themselves, no tool's
- * output format to trust. */
+/* The grader's preparation: ELF files read with libelf (see elf.h). */
 #include "prepare/elf.h"
 
-#include <elf.h>
-#include <stdbool.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool
 runs_outside_main(const char *name)
@@ -30,90 +29,96 @@ runs_outside_main(const char *name)
     return false;
 }
 
-/* The file read whole: a student's object is small (the submit file is at
- * most 1 MiB of source). */
-static unsigned char *
-read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && n < (64L << 20) &&
-        fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n)) != NULL) {
-        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        } else
-            *size = (size_t)n;
-    }
-    fclose(f);
-    return buf;
-}
-
-/* Section header i, copied out: nothing promises the file aligns it. */
-static Elf64_Shdr
-section(const unsigned char *buf, const Elf64_Ehdr *eh, unsigned i)
-{
-    Elf64_Shdr sh;
-
-    memcpy(&sh, buf + eh->e_shoff + (size_t)i * sizeof(sh), sizeof(sh));
-    return sh;
-}
-
-/* Call fn on the name of every symbol of the object's symbol tables, with
- * its type (STT_*). */
+/* Every symbol of one ELF object's tables of `table` type. */
 static void
-each_symbol(const unsigned char *buf, size_t size, const Elf64_Ehdr *eh,
-            void (*fn)(void *ctx, const char *name, int type), void *ctx)
+object_symbols(Elf *e, Elf64_Word table, elf_symbol_fn fn, void *ctx)
 {
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
-        Elf64_Shdr sh = section(buf, eh, i);
-        Elf64_Shdr str;
+    Elf_Scn *scn = NULL;
 
-        if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh->e_shnum ||
-            sh.sh_entsize != sizeof(Elf64_Sym) || sh.sh_offset > size ||
-            sh.sh_size > size - sh.sh_offset)
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr sh;
+        Elf_Data *data;
+
+        if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type != table ||
+            sh.sh_entsize == 0 || (data = elf_getdata(scn, NULL)) == NULL)
             continue;
-        str = section(buf, eh, sh.sh_link);
-        if (str.sh_offset > size || str.sh_size > size - str.sh_offset)
-            continue;
-        for (size_t k = 0; k < sh.sh_size / sizeof(Elf64_Sym); k++) {
-            Elf64_Sym sym;
+        for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+            GElf_Sym s;
             const char *name;
+            int bind;
 
-            memcpy(&sym, buf + sh.sh_offset + k * sizeof(sym), sizeof(sym));
-            if (sym.st_name == 0 || sym.st_name >= str.sh_size)
+            if (gelf_getsym(data, (int)i, &s) == NULL || s.st_name == 0 ||
+                (name = elf_strptr(e, sh.sh_link, s.st_name)) == NULL ||
+                name[0] == '\0')
                 continue;
-            name = (const char *)buf + str.sh_offset + sym.st_name;
-            if (memchr(name, '\0', str.sh_size - sym.st_name) != NULL)
-                fn(ctx, name, ELF64_ST_TYPE(sym.st_info));
+            bind = GELF_ST_BIND(s.st_info);
+            fn(ctx, &(struct elf_symbol){
+                        .name = name,
+                        .type = GELF_ST_TYPE(s.st_info),
+                        .defined = s.st_shndx != SHN_UNDEF,
+                        .global = bind == STB_GLOBAL || bind == STB_WEAK ||
+                                  bind == STB_GNU_UNIQUE,
+                    });
         }
     }
 }
 
-/* The object read whole and checked to be an ELF64 file whose section
- * headers lie inside it; NULL otherwise. */
-static unsigned char *
-load(const char *object, size_t *size, Elf64_Ehdr *eh)
+/* `path` opened for libelf; NULL (and fd -1) when it cannot be. */
+static Elf *
+open_elf(const char *path, int *fd)
 {
-    unsigned char *buf = read_all(object, size);
+    Elf *e;
 
-    if (buf == NULL || *size < sizeof(*eh))
-        goto unreadable;
-    memcpy(eh, buf, sizeof(*eh));
-    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-        eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-        eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > *size ||
-        (*size - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum ||
-        eh->e_shstrndx >= eh->e_shnum)
-        goto unreadable;
-    return buf;
-unreadable:
-    free(buf);
-    return NULL;
+    *fd = -1;
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return NULL;
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return NULL;
+    e = elf_begin(*fd, ELF_C_READ, NULL);
+    if (e == NULL) {
+        close(*fd);
+        *fd = -1;
+    }
+    return e;
+}
+
+static void
+close_elf(Elf *e, int fd)
+{
+    elf_end(e);
+    if (fd >= 0)
+        close(fd);
+}
+
+int
+elf_symbols(const char *path, bool dynamic, elf_symbol_fn fn, void *ctx)
+{
+    int fd, rc = -1;
+    Elf *e = open_elf(path, &fd);
+    Elf64_Word table = dynamic ? SHT_DYNSYM : SHT_SYMTAB;
+
+    if (e == NULL)
+        return -1;
+    if (elf_kind(e) == ELF_K_ELF) {
+        object_symbols(e, table, fn, ctx);
+        rc = 0;
+    } else if (elf_kind(e) == ELF_K_AR) {
+        Elf_Cmd cmd = ELF_C_READ;
+        Elf *member;
+
+        /* The archive's own index and name table are not ELF, and are
+         * passed over; every member that is, is read. */
+        while ((member = elf_begin(fd, cmd, e)) != NULL) {
+            if (elf_kind(member) == ELF_K_ELF)
+                object_symbols(member, table, fn, ctx);
+            cmd = elf_next(member);
+            elf_end(member);
+        }
+        rc = 0;
+    }
+    close_elf(e, fd);
+    return rc;
 }
 
 /* A list of names being found, for the messages. */
@@ -136,21 +141,20 @@ add_found(struct found *f, const char *what, const char *name)
 }
 
 static void
-note_ifunc(void *ctx, const char *name, int type)
+note_ifunc(void *ctx, const struct elf_symbol *sym)
 {
-    if (type == STT_GNU_IFUNC)
-        add_found(ctx, "the ifunc ", name);
+    if (sym->type == STT_GNU_IFUNC)
+        add_found(ctx, "the ifunc ", sym->name);
 }
 
 static void
-note_prefixed(void *ctx, const char *name, int type)
+note_prefixed(void *ctx, const struct elf_symbol *sym)
 {
     struct found *f = ctx;
 
-    (void)type;
     for (size_t i = 0; f->prefixes[i] != NULL; i++)
-        if (strncmp(name, f->prefixes[i], strlen(f->prefixes[i])) == 0) {
-            add_found(f, "", name);
+        if (strncmp(sym->name, f->prefixes[i], strlen(f->prefixes[i])) == 0) {
+            add_found(f, "", sym->name);
             return;
         }
 }
@@ -158,34 +162,32 @@ note_prefixed(void *ctx, const char *name, int type)
 int
 elf_outside_main(const char *object, char *found, size_t len)
 {
-    size_t size = 0;
-    Elf64_Ehdr eh;
-    unsigned char *buf = load(object, &size, &eh);
-    Elf64_Shdr names;
     struct found f = {found, len, 0, 0, NULL};
+    int fd;
+    Elf *e = open_elf(object, &fd);
+    Elf_Scn *scn = NULL;
+    size_t names;
 
     found[0] = '\0';
-    if (buf == NULL)
+    if (e == NULL)
         return -1;
-    names = section(buf, &eh, eh.e_shstrndx);
-    if (names.sh_offset > size || names.sh_size > size - names.sh_offset) {
-        free(buf);
+    if (elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &names) != 0) {
+        close_elf(e, fd);
         return -1;
     }
-    const char *strtab = (const char *)buf + names.sh_offset;
-    for (unsigned i = 0; i < eh.e_shnum; i++) {
-        Elf64_Shdr sh = section(buf, &eh, i);
-        if (sh.sh_name >= names.sh_size ||
-            memchr(strtab + sh.sh_name, '\0', names.sh_size - sh.sh_name) ==
-                NULL ||
-            !runs_outside_main(strtab + sh.sh_name))
-            continue;
-        add_found(&f, "", strtab + sh.sh_name);
+    while ((scn = elf_nextscn(e, scn)) != NULL) {
+        GElf_Shdr sh;
+        const char *name;
+
+        if (gelf_getshdr(scn, &sh) != NULL &&
+            (name = elf_strptr(e, names, sh.sh_name)) != NULL &&
+            runs_outside_main(name))
+            add_found(&f, "", name);
     }
     /* An indirect function (ifunc): its resolver is code of the object's
      * that the loader runs while it relocates, before main. */
-    each_symbol(buf, size, &eh, note_ifunc, &f);
-    free(buf);
+    object_symbols(e, SHT_SYMTAB, note_ifunc, &f);
+    close_elf(e, fd);
     return f.count;
 }
 
@@ -193,15 +195,18 @@ int
 elf_names_with_prefix(const char *object, const char *const *prefixes,
                       char *found, size_t len)
 {
-    size_t size = 0;
-    Elf64_Ehdr eh;
-    unsigned char *buf = load(object, &size, &eh);
     struct found f = {found, len, 0, 0, prefixes};
+    int fd;
+    Elf *e = open_elf(object, &fd);
 
     found[0] = '\0';
-    if (buf == NULL)
+    if (e == NULL)
         return -1;
-    each_symbol(buf, size, &eh, note_prefixed, &f);
-    free(buf);
+    if (elf_kind(e) != ELF_K_ELF) {
+        close_elf(e, fd);
+        return -1;
+    }
+    object_symbols(e, SHT_SYMTAB, note_prefixed, &f);
+    close_elf(e, fd);
     return f.count;
 }

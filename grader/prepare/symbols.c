@@ -1,40 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The grader's preparation: reading symbol tables with nm, and refusing a
- * student's definition of a name that belongs to the system or the kit
- * (see symbols.h). */
+/* The grader's preparation: refusing a student's definition of a name that
+ * belongs to the system or the kit (see symbols.h), the symbol tables read
+ * with libelf (elf.h). */
 #include "prepare/symbols.h"
+#include "prepare/elf.h"
 #include "run/runner.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Run nm; the caller frees the text. */
-static char *
-nm_output(const char *file, int dynamic)
-{
-    char *argv[] = {"/usr/bin/nm", "--defined-only", "-g", (char *)file, NULL,
-                    NULL};
-    struct run_request req = {
-        .argv = argv,
-        .limits = {.wall_seconds = 60, .output_bytes = 16 << 20},
-    };
-    struct run_result r;
-    char *text = NULL;
-
-    if (dynamic) { /* a shared library's dynamic table: nm -D */
-        argv[3] = "-D";
-        argv[4] = (char *)file;
-    }
-    if (run_program(&req, &r) == 0 && r.end == RUN_EXITED && r.exit_code == 0 &&
-        !r.output_truncated) {
-        text = r.output;
-        r.output = NULL;
-    }
-    run_result_free(&r);
-    return text;
-}
 
 static void
 add_name(struct symbol_set *set, const char *name, size_t len)
@@ -52,64 +27,24 @@ add_name(struct symbol_set *set, const char *name, size_t len)
         set->names[set->n++] = copy;
 }
 
-/* nm lines look like "0000000000001139 T name" or "name@@GLIBC_2.2.5" for
- * versioned dynamic symbols; call `fn` on each defined name, without the
- * version. Undefined ("U") and local (lower-case) symbols are not listed
- * with -g --defined-only. */
-static void
-each_symbol(const char *text, void (*fn)(void *, const char *, size_t, char),
-            void *ctx)
-{
-    const char *line = text;
-
-    while (line != NULL && *line != '\0') {
-        const char *end = strchr(line, '\n');
-        size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
-        char type;
-        const char *name;
-
-        /* "ADDR TYPE NAME": the name is after the second space. */
-        const char *sp1 = memchr(line, ' ', len);
-        const char *sp2 =
-            sp1 != NULL ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - line))
-                        : NULL;
-        if (sp2 != NULL) {
-            type = sp1[1];
-            name = sp2 + 1;
-            size_t nlen = len - (size_t)(name - line);
-            const char *at = memchr(name, '@', nlen);
-            if (at != NULL)
-                nlen = (size_t)(at - name);
-            if (nlen > 0)
-                fn(ctx, name, nlen, type);
-        }
-        line = end != NULL ? end + 1 : NULL;
-    }
-}
-
 void
 symbols_add_name(struct symbol_set *set, const char *name)
 {
     add_name(set, name, strlen(name));
 }
 
+/* What `nm --defined-only -g` lists: the names a file gives others. */
 static void
-collect(void *ctx, const char *name, size_t len, char type)
+collect(void *ctx, const struct elf_symbol *sym)
 {
-    (void)type;
-    add_name(ctx, name, len);
+    if (sym->defined && sym->global)
+        symbols_add_name(ctx, sym->name);
 }
 
 int
 symbols_add_file(struct symbol_set *set, const char *file, int dynamic)
 {
-    char *text = nm_output(file, dynamic);
-
-    if (text == NULL)
-        return -1;
-    each_symbol(text, collect, set);
-    free(text);
-    return 0;
+    return elf_symbols(file, dynamic != 0, collect, set);
 }
 
 /* Where the compiler would find a library, as `cc -print-file-name=`. */
@@ -173,15 +108,16 @@ struct check {
 };
 
 static void
-check_one(void *ctx, const char *name, size_t len, char type)
+check_one(void *ctx, const struct elf_symbol *sym)
 {
     struct check *c = ctx;
     char key[512];
     const char *k = key;
     const char *why = NULL;
 
-    (void)type;
-    snprintf(key, sizeof(key), "%.*s", (int)len, name);
+    if (!sym->defined || !sym->global)
+        return;
+    snprintf(key, sizeof(key), "%s", sym->name);
     if (bsearch(&k, c->reserved->names, c->reserved->n, sizeof(char *),
                 compare_names) != NULL)
         why = "a function or variable of the C library or of the kit";
@@ -205,15 +141,11 @@ symbols_check(const struct symbol_set *reserved, const char *object,
 {
     struct check c = {
         .reserved = reserved, .source = source, .report = report, .len = len};
-    char *text = nm_output(object, 0);
-
     report[0] = '\0';
-    if (text == NULL) {
-        snprintf(report, len, "cannot read the symbols of %s with nm", source);
+    if (elf_symbols(object, false, check_one, &c) != 0) {
+        snprintf(report, len, "cannot read the symbols of %s", source);
         return -1;
     }
-    each_symbol(text, check_one, &c);
-    free(text);
     return c.refused;
 }
 

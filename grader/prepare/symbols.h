@@ -19,7 +19,7 @@ struct symbol_set {
 
 /* Add the defined global symbols of `file` (an object, archive or shared
  * library; `dynamic` for a shared library's dynamic table) to `set`.
- * Returns 0, or -1 when nm could not read it. */
+ * Returns 0, or -1 when it is not ELF the grader can read. */
 int symbols_add_file(struct symbol_set *set, const char *file, int dynamic);
 
 /* Add one name to `set`. */
@@ -34,7 +34,7 @@ void symbols_seal(struct symbol_set *set);
 
 /* Check the student's object `object` (from `source`, for the message)
  * against `reserved`. Returns the number of refused symbols, with a message
- * naming each in `report`; -1 when nm failed (reported too). */
+ * naming each in `report`; -1 when it could not be read (reported too). */
 int symbols_check(const struct symbol_set *reserved, const char *object,
                   const char *source, char *report, size_t len);
 

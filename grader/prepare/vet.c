@@ -260,8 +260,8 @@ vet_submission(const char *kit, const char *lab, const struct lab_spec *spec,
 
     if (load_reserved(kit, lab, &reserved) != 0) {
         symbols_free(&reserved);
-        text_add(&t, "the grader could not read the system's symbol tables "
-                     "with nm (is binutils installed?)");
+        text_add(&t, "the grader could not read the symbol tables of the "
+                     "system's libraries or of the kit's build");
         return text_steal(&t);
     }
     for (int i = 0; i < spec->nsubmit; i++) {

@@ -4,11 +4,13 @@
  * and the refusal of constructor sections. */
 #define _GNU_SOURCE
 #include "prepare/elf.h"
+#include "prepare/symbols.h"
 #include "run/machine_lock.h"
 #include "run/runner.h"
 #include "run/sandbox.h"
 #include "suites.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +235,65 @@ START_TEST(constructor_sections_found)
 }
 END_TEST
 
+static bool
+has_name(const struct symbol_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+START_TEST(reserved_names_read_from_archives_libraries_and_objects)
+{
+    struct symbol_set set = {0};
+    char dir[] = "/tmp/kit-symbols-XXXXXX", cmd[512], source[128], object[128],
+         report[1024];
+    FILE *f;
+
+    /* An archive's every member, and the C library's dynamic table. */
+    ck_assert_int_eq(
+        symbols_add_file(&set, KIT_ROOT "/build/release/common/libkit.a", 0),
+        0);
+    ck_assert_int_eq(symbols_add_system(&set), 0);
+    symbols_seal(&set);
+    ck_assert(has_name(&set, "kit_args_parse"));
+    ck_assert(has_name(&set, "pthread_create"));
+    ck_assert(has_name(&set, "clock_gettime"));
+    ck_assert(!has_name(&set, "printf@@GLIBC_2.2.5"));
+
+    /* A student's object: its own helpers are fine, a static one is not
+     * even seen, the C library's clock and a reserved name are refused. */
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(source, sizeof(source), "%s/mine.c", dir);
+    f = fopen(source, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("#include <time.h>\n"
+          "static int hidden(void) { return 1; }\n"
+          "int helper(void) { return hidden(); }\n"
+          "int clock_gettime(clockid_t c, struct timespec *t)"
+          " { (void)c; t->tv_sec = 0; t->tv_nsec = 0; return 0; }\n"
+          "int __mine;\n",
+          f);
+    fclose(f);
+    snprintf(object, sizeof(object), "%s/mine.o", dir);
+    snprintf(cmd, sizeof(cmd), "cc -c -o %s %s", object, source);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(
+        symbols_check(&set, object, "mine.c", report, sizeof(report)), 2);
+    ck_assert_msg(strstr(report, "defines clock_gettime") != NULL &&
+                      strstr(report, "defines __mine") != NULL &&
+                      strstr(report, "defines helper") == NULL,
+                  "%s", report);
+    /* Not ELF: unreadable, said so. */
+    ck_assert_int_eq(
+        symbols_check(&set, source, "mine.c", report, sizeof(report)), -1);
+    symbols_free(&set);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *
 sandbox_suite(void)
 {
@@ -245,6 +306,7 @@ sandbox_suite(void)
     tcase_add_test(tc, bad_sandbox_requests_are_refused);
     tcase_add_test(tc, exclusive_lock_keeps_others_out);
     tcase_add_test(tc, constructor_sections_found);
+    tcase_add_test(tc, reserved_names_read_from_archives_libraries_and_objects);
     suite_add_tcase(s, tc);
     return s;
 }

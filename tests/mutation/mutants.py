@@ -39,6 +39,8 @@ GRADER = ROOT / "build" / "release" / "grader" / "grader"
 # The kinds whose verdicts depend on timing or scheduling: a kill by one
 # of them is checked for stability with --repeat.
 UNSTEADY_KINDS = {"tsan", "speedup", "busywait"}
+# The builds a lab's tests run in.
+FLAVOURS = ("release", "tsan", "asan")
 
 
 class Refused(Exception):
@@ -53,6 +55,7 @@ class Operator:
     mistake: str
     timing: bool
     needs: list  # words one of which a file must hold for the operator to try it
+    seen_by: str = "release"  # the build whose tests are asked first
 
     @property
     def id(self):
@@ -93,7 +96,11 @@ def read_operators(only=None):
         if "mistake" not in head:
             raise Refused(f"{path}: no '// mistake:' line saying what it does")
         op = Operator(path.parent.name, path.stem, path, head["mistake"],
-                      head.get("timing") == "yes", head.get("needs", "").split())
+                      head.get("timing") == "yes", head.get("needs", "").split(),
+                      head.get("seen by", "release"))
+        if op.seen_by not in FLAVOURS:
+            raise Refused(f"{path}: '// seen by: {op.seen_by}' is not a build "
+                          f"({', '.join(FLAVOURS)})")
         if not only or any(o in op.id for o in only):
             ops.append(op)
     if not ops:
@@ -244,9 +251,11 @@ def judge(m, lab, machine_lock, timeout, repeat, first_kill=False, steady_only=F
             continue
         if (m.op.timing and not steady_only) or not t["alone"]:
             groups.setdefault((t["alone"], t["flavour"]), []).append(t["name"])
-    # The release build's tests, then (a mistake about time) the timing
-    # tests, then the sanitizers' runs: the cheap verdicts first.
-    order = sorted(groups, key=lambda k: (k[1] != "release", k[0]))
+    # The build the operator says sees its mistake first (a leak: the
+    # AddressSanitizer's), then the release build's tests, then (a mistake
+    # about time) the timing tests, then the sanitizers' runs: the cheap
+    # verdicts first.
+    order = sorted(groups, key=lambda k: (k[1] != m.op.seen_by, k[1] != "release", k[0]))
     plan = [groups[k] for k in order] if first_kill else [[n for k in order for n in groups[k]]]
     for group in plan:
         tests = grade(m, lab, group, machine_lock, timeout)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mistake: memory or a bitmap that a call allocates and never frees: every call leaks it
 // needs: free hwloc_bitmap_free CPU_FREE
+// seen by: asan
 
 @initialize:python@
 @@
