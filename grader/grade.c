@@ -261,6 +261,13 @@ run_tests(const struct grade_options *opt, const char *lab,
         kind->run(&call, result);
         result->seconds = (double)(kit_now_ns() - start) / 1e9;
         machine_lock_release();
+        if (opt->first_loss && !result->held &&
+            result->score < result->max_score) {
+            fail_rest(out, TEST_FAILED,
+                      "Not run: --first-loss stops at the first test that "
+                      "loses points");
+            return;
+        }
     }
 }
 

@@ -25,6 +25,9 @@ struct grade_options {
     char *const *only;
     /* Cap every test's time limit at this many seconds; 0: lab.ini's. */
     double timeout_cap;
+    /* Stop at the first test that loses points; the rest are not run (and
+     * score nothing): the one question a mutation test asks. */
+    bool first_loss;
     /* The walls around student code (sandbox_setup() made them). */
     const struct sandbox *sandbox;
     /* Where the inputs of timed runs come from: new for each grading, or

@@ -35,7 +35,7 @@ struct options {
     const char *sandbox_user, *machine_lock;
     char *hide[SANDBOX_MAX_HIDDEN + 1];
     int nhide;
-    bool keep, progress, describe;
+    bool keep, progress, describe, first_loss;
     double timeout;
     bool seed_given;
     uint64_t seed;
@@ -71,6 +71,9 @@ usage(FILE *to)
             "ones each\n"
             "                     time, and the report says which): N "
             "grades on them again\n"
+            "  --first-loss       stop at the first test that loses points "
+            "(the rest\n"
+            "                     are not run): a quick yes or no\n"
             "  --keep             keep the work folders, for a post-mortem\n"
             "  --sandbox-user U   as root, run student code as user U (name "
             "or number;\n"
@@ -112,6 +115,7 @@ parse_options(int argc, char **argv, struct options *o)
         {"timeout", required_argument, NULL, 'T'},
         {"seed", required_argument, NULL, 'S'},
         {"keep", no_argument, NULL, 'K'},
+        {"first-loss", no_argument, NULL, 'f'},
         {"no-progress", no_argument, NULL, 'P'},
         {"sandbox-user", required_argument, NULL, 'u'},
         {"hide", required_argument, NULL, 'H'},
@@ -187,6 +191,9 @@ parse_options(int argc, char **argv, struct options *o)
         }
         case 'K':
             o->keep = true;
+            break;
+        case 'f':
+            o->first_loss = true;
             break;
         case 'P':
             o->progress = false;
@@ -328,6 +335,7 @@ main(int argc, char **argv)
         .progress = o.progress,
         .only = o.only,
         .timeout_cap = o.timeout,
+        .first_loss = o.first_loss,
         .sandbox = &sandbox,
         .seed = o.seed_given ? o.seed : seeds_fresh(),
     };

@@ -81,6 +81,16 @@ def test_starter_measures_nothing(lab):
     assert not problems, "\n".join(problems)
 
 
+def test_first_loss_stops_at_the_first_test_that_loses_points():
+    # The starter of lab 02 loses its first test; --first-loss runs no other.
+    g = grade(ROOT / "labs", "02", extra=["--first-loss"])
+    tests = g.results.get("tests", [])
+    assert g.ran.status == 1 and len(tests) > 2, str(g.ran)
+    assert tests[0]["score"] == 0 and "--first-loss" not in tests[0]["output"], tests[0]
+    assert all(t["score"] == 0 and "Not run: --first-loss" in t["output"][:200]
+               for t in tests[1:]), [t["output"][:80] for t in tests]
+
+
 def test_describe_says_what_lab_ini_says():
     d = describe()
     names = [lab["lab"] for lab in d["labs"]]

@@ -193,8 +193,10 @@ def materialise(m, scratch):
     return m
 
 
-def grade(m, lab, tests, machine_lock, timeout):
-    """Grade the mutant on `tests` (names): results.json's tests."""
+def grade(m, lab, tests, machine_lock, timeout, first_loss=False):
+    """Grade the mutant on `tests` (names): results.json's tests; with
+    `first_loss`, up to the first test that loses points (those the grader
+    then did not run are left out)."""
     with tempfile.TemporaryDirectory(prefix="mutant-") as tmp:
         sub = Path(tmp) / "submission"
         shutil.copytree(ROOT / "solutions" / m.lab, sub)
@@ -212,10 +214,13 @@ def grade(m, lab, tests, machine_lock, timeout):
             args += ["--timeout", str(timeout)]
         for t in tests:
             args += ["--test", t]
+        if first_loss:
+            args += ["--first-loss"]
         p = subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=1800)
         if p.returncode == 2 or not results.exists():
             raise Refused(f"the grader could not grade {m.id}: {(p.stdout + p.stderr).strip()[-400:]}")
-        return json.loads(results.read_text())["tests"]
+        graded = json.loads(results.read_text())["tests"]
+        return [t for t in graded if "Not run: --first-loss" not in t.get("output", "")[:200]]
 
 
 def why(output):
@@ -239,8 +244,10 @@ def judge(m, lab, machine_lock, timeout, repeat, first_kill=False, steady_only=F
     """Grade one mutant: stillborn (does not build), killed (by which
     tests, how often of `repeat`), or survived."""
     # Grouped by build flavour, each group in one grading (one build), up
-    # to the first group that takes points: every build and test after it
-    # is saved. --every-test: all of them in one grading.
+    # to the first test that takes points (the grader's --first-loss):
+    # every build and test after it is saved, and a mutant that hangs
+    # costs one time limit, not one per test. --every-test: all of them in
+    # one grading.
     kinds = {t["name"]: t["kind"] for t in lab["tests"]}
     start = time.monotonic()
     groups = {}
@@ -258,7 +265,7 @@ def judge(m, lab, machine_lock, timeout, repeat, first_kill=False, steady_only=F
     order = sorted(groups, key=lambda k: (k[1] != m.op.seen_by, k[1] != "release", k[0]))
     plan = [groups[k] for k in order] if first_kill else [[n for k in order for n in groups[k]]]
     for group in plan:
-        tests = grade(m, lab, group, machine_lock, timeout)
+        tests = grade(m, lab, group, machine_lock, timeout, first_loss=first_kill)
         if any("Not run: its build failed" in t.get("output", "")[:200] for t in tests):
             m.outcome = "stillborn"
             m.note = why(tests[0]["output"].split("\n", 1)[-1])
