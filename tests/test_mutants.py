@@ -18,6 +18,7 @@ from kit import BUILD, MACHINE_LOCK, ROOT, labs, run
 
 SEED = os.environ.get("MUTANT_SEED", "1")
 MUTANTS = ROOT / "tests" / "mutation" / "mutants.py"
+SPATCH = ["spatch", "--python", "/usr/bin/python3", "--very-quiet"]
 HAVE_SPATCH = shutil.which("spatch") is not None
 needs_spatch = pytest.mark.skipif(not HAVE_SPATCH, reason="spatch (Debian's coccinelle) is "
                                   "not installed: make deps installs it")
@@ -40,14 +41,14 @@ def test_an_operator_makes_one_mutant_per_site(tmp_path):
     op = ROOT / "tests" / "mutation" / "operators" / "sync-removed" / "lock-pair-removed.cocci"
     bank = ROOT / "solutions" / "03-locks" / "bank.c"
     env = {"PYTHONPATH": str(ROOT / "tests" / "mutation")}
-    listed = run(["spatch", "--very-quiet", "--sp-file", op, bank], env=env)
+    listed = run([*SPATCH, "--sp-file", op, bank], env=env)
     sites = [l[5:] for l in listed.output.splitlines() if l.startswith("SITE ")]
     # The same-account path's lock, and each of the two accounts' locks.
     assert listed.status == 0 and len(sites) == 3, str(listed)
     before = bank.read_text().splitlines()
     for i, site in enumerate(sites):
         out = tmp_path / f"{i}.c"
-        made = run(["spatch", "--very-quiet", "--sp-file", op, bank, "-o", out],
+        made = run([*SPATCH, "--sp-file", op, bank, "-o", out],
                    env={**env, "MUTANT_SITE": site})
         after = out.read_text().splitlines()
         gone = [l for l in before if l not in after]

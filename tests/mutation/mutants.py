@@ -39,6 +39,11 @@ GRADER = ROOT / "build" / "release" / "grader" / "grader"
 # The kinds whose verdicts depend on timing or scheduling: a kill by one
 # of them is checked for stability with --repeat.
 UNSTEADY_KINDS = {"tsan", "speedup", "busywait"}
+# Coccinelle, with the operators' Python rules run by Debian's Python (the
+# one the harness runs in, with cocci_site on its path): left to find one,
+# spatch asks the first python3 on PATH, which a version manager's shims
+# make cost more than the rest of the run.
+SPATCH = ["spatch", "--python", "/usr/bin/python3", "--very-quiet"]
 # The builds a lab's tests run in.
 FLAVOURS = ("release", "tsan", "asan")
 
@@ -134,7 +139,7 @@ def spatch(op, files, site=None, out=None):
     the one mutated file (written to `out`)."""
     env = dict(os.environ, PYTHONPATH=str(HERE))
     env.pop("MUTANT_SITE", None)
-    args = ["spatch", "--very-quiet", "--sp-file", str(op.path)] + [str(f) for f in files]
+    args = SPATCH + ["--sp-file", str(op.path)] + [str(f) for f in files]
     if site is not None:
         env["MUTANT_SITE"] = site
         args += ["-o", str(out)]
@@ -147,7 +152,7 @@ def spatch(op, files, site=None, out=None):
 def sites_of(op, lab, submit):
     """(file, function, line, column) of every site, in source order."""
     files = [ROOT / "solutions" / lab / f for f in submit]
-    # Coccinelle takes half a second to start: a file without any word the
+    # Coccinelle takes a tenth of a second to start: a file without any word the
     # operator needs is not worth asking.
     if op.needs:
         files = [f for f in files
