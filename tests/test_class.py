@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""grade-class on a small class of lab 02, graded on the quick tests only:
+"""grade-class on a small class of lab 01, graded on its quick tests only:
 the gradebook's rows, columns and totals; resuming, FORCE=1 and an
 interrupted run; that a student's code cannot read another student's
 folder; and bad input refused."""
@@ -15,8 +15,9 @@ import pytest
 
 from kit import BUILD, FIXTURES, GRADE_CLASS, ROOT, describe, make, open_to_all, run
 
-LAB = "02-threads"
-ONLY = "matches"
+LAB = "01-cores"
+SUBMIT = "cores.c"
+ONLY = "synthetic"
 SECRET = "ALICE-SECRET-7f3a"
 ATTACK = FIXTURES / "attacks" / "read-other-student"
 WORK = BUILD / "test-class"
@@ -31,12 +32,12 @@ def klass():
     c = WORK / "class"
     for d in (f"ann/labs/{LAB}", f"dave/{LAB}", "bob", "carl", "alice", ".hidden-not-a-student"):
         (c / d).mkdir(parents=True)
-    solution = ROOT / "solutions" / LAB / "parallel.c"
+    solution = ROOT / "solutions" / LAB / SUBMIT
     shutil.copy(solution, c / "ann" / "labs" / LAB)
     shutil.copy(solution, c / "dave" / LAB)
-    shutil.copy(ROOT / "labs" / LAB / "parallel.c", c / "bob")
+    shutil.copy(ROOT / "labs" / LAB / SUBMIT, c / "bob")
     (c / "carl" / "README.txt").write_text("I will hand it in tomorrow\n")
-    (c / "alice" / "parallel.c").write_text(solution.read_text() + f"/* {SECRET} */\n")
+    (c / "alice" / SUBMIT).write_text(solution.read_text() + f"/* {SECRET} */\n")
     shutil.copytree(ATTACK, c / "mallory")
     open_to_all(WORK)
     return c
@@ -68,7 +69,7 @@ def check_rows(out, students):
         assert abs(d["score"] - total) < 0.01, r
         assert (out / student / LAB / "report.txt").stat().st_size > 0
         if student == "carl":
-            assert status.startswith(f"could not grade: {LAB}: ") and "parallel.c" in status, status
+            assert status.startswith(f"could not grade: {LAB}: ") and SUBMIT in status, status
         else:
             assert status == "graded", r
         if student in ("alice", "ann", "dave"):
@@ -83,13 +84,13 @@ def test_class_graded_resumed_and_interrupted(klass):
     out = WORK / "out"
     students = ["alice", "ann", "bob", "carl", "dave", "mallory"]
     # 1. A first run through make: everyone graded but carl.
-    ran = make("grade-class", f"SUBMISSIONS={klass}", "LAB=02", f"TEST={ONLY}", f"OUT={out}",
+    ran = make("grade-class", f"SUBMISSIONS={klass}", "LAB=01", f"TEST={ONLY}", f"OUT={out}",
                shared=False, timeout=900)
     assert ran.status != 0, f"carl handed in nothing, yet make grade-class succeeded\n{ran}"
     assert "could not grade 1" in ran.output, str(ran)
     check_rows(out, students)
     # 2. mallory's code looked for alice's folder, and found nothing.
-    assert SECRET in (klass / "alice" / "parallel.c").read_text()
+    assert SECRET in (klass / "alice" / SUBMIT).read_text()
     for f in (out / "mallory").rglob("*"):
         if f.is_file():
             assert SECRET not in f.read_text(errors="replace"), \
@@ -97,7 +98,7 @@ def test_class_graded_resumed_and_interrupted(klass):
     # 3. A re-run skips everyone, quickly.
     marker = time.time()
     start = time.monotonic()
-    ran = grade_class("--submissions", klass, "--lab", "02", "--test", ONLY, "--out", out)
+    ran = grade_class("--submissions", klass, "--lab", "01", "--test", ONLY, "--out", out)
     took = time.monotonic() - start
     assert ran.status == 1, str(ran)
     assert f"{len(students)} already graded, skipped; FORCE=1 regrades" in ran.output, str(ran)
@@ -106,19 +107,24 @@ def test_class_graded_resumed_and_interrupted(klass):
     # 4. A results.json cut short counts as not graded.
     bob = out / "bob" / LAB / "results.json"
     bob.write_bytes(bob.read_bytes()[:100])
-    ran = grade_class("--submissions", klass, "--lab", "02", "--test", ONLY, "--out", out)
+    ran = grade_class("--submissions", klass, "--lab", "01", "--test", ONLY, "--out", out)
     assert f"{len(students) - 1} already graded" in ran.output and f"bob {LAB}" in ran.output, str(ran)
     # 5. An interrupted run leaves nothing half done that counts.
-    p = subprocess.Popen([GRADE_CLASS, "--kit", ROOT, "--submissions", klass, "--lab", "02",
+    marker = time.time()
+    p = subprocess.Popen([GRADE_CLASS, "--kit", ROOT, "--submissions", klass, "--lab", "01",
                           "--test", ONLY, "--out", out, "--force", "--jobs", "1"],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    time.sleep(2)
+    # Interrupted once the first student of this run is graded.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and p.poll() is None and \
+            not [f for f in out.rglob("results.json") if f.stat().st_mtime > marker]:
+        time.sleep(0.05)
     p.send_signal(signal.SIGTERM)
     output = p.communicate(timeout=120)[0]
     assert p.returncode == 1 and "interrupted" in output, output
     graded = len(list(out.rglob("results.json")))
     assert graded < len(students), "the run was not interrupted early enough to test"
-    ran = grade_class("--submissions", klass, "--lab", "02", "--test", ONLY, "--out", out)
+    ran = grade_class("--submissions", klass, "--lab", "01", "--test", ONLY, "--out", out)
     assert f"{graded} already graded" in ran.output, str(ran)
     check_rows(out, students)
     # 6. A class where everyone is graded: exit status 0.
@@ -126,11 +132,11 @@ def test_class_graded_resumed_and_interrupted(klass):
     for s in ("ann", "dave"):
         shutil.copytree(klass / s, good / s)
     open_to_all(good)
-    ran = grade_class("--submissions", good, "--lab", "02", "--test", ONLY, "--out", WORK / "good-out")
+    ran = grade_class("--submissions", good, "--lab", "01", "--test", ONLY, "--out", WORK / "good-out")
     assert ran.status == 0, str(ran)
     # 7. FORCE=1 regrades everyone (this small class, through make).
     marker = time.time()
-    ran = make("grade-class", f"SUBMISSIONS={good}", "LAB=02", f"TEST={ONLY}",
+    ran = make("grade-class", f"SUBMISSIONS={good}", "LAB=01", f"TEST={ONLY}",
                f"OUT={WORK / 'good-out'}", "FORCE=1", shared=False, timeout=900)
     assert ran.status == 0 and "already graded" not in ran.output, str(ran)
     regraded = [f for f in (WORK / "good-out").rglob("results.json") if f.stat().st_mtime > marker]

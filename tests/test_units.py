@@ -4,7 +4,7 @@
 
 import pytest
 
-from kit import check_summary, make
+from kit import make
 
 CASES = [("run-unit-tests", mode) for mode in ("release", "asan", "tsan")] + \
         [("run-grader-tests", mode) for mode in ("release", "asan")]
@@ -15,6 +15,8 @@ CASES = [("run-unit-tests", mode) for mode in ("release", "asan", "tsan")] + \
                          ids=[f"{t.split('-')[1]}-{m}" for t, m in CASES])
 def test_unit_suite(target, mode):
     ran = make(target, f"MODE={mode}", timeout=900)
-    summary = check_summary(ran.output)
+    summaries = [l for l in ran.output.splitlines() if "%: Checks: " in l]
     assert ran.status == 0, str(ran)
-    assert summary and summary.endswith("Failures: 0, Errors: 0"), str(ran)
+    # The grader's suites run in two parts at once (mk/grader.mk): a report each.
+    assert len(summaries) == (2 if target == "run-grader-tests" else 1), str(ran)
+    assert all(s.endswith("Failures: 0, Errors: 0") for s in summaries), str(ran)
