@@ -36,12 +36,15 @@ check: lib
 	        || status=1; done; exit $$status
 
 # Grade the working copy (labs/), or SUBMISSION=DIR, every lab or LAB=NN.
-# The grader is always the release build, whatever MODE says.
+# The grader is always the release build, whatever MODE says. Its exit
+# status is make's: points held (a speedup this machine cannot judge) fail
+# it too, with 3, unless ACCEPT_HELD=1.
 GRADE_ARGS = --kit $(CURDIR) $(if $(LAB),--lab $(LAB)) \
 	$(if $(SUBMISSION),--submission $(SUBMISSION)) \
 	$(if $(RESULTS),--results $(RESULTS)) $(if $(JUNIT),--junit $(JUNIT)) \
 	$(if $(SUMMARY),--summary $(SUMMARY)) $(if $(PLOT),--plot $(PLOT)) \
-	$(if $(TEST),--test "$(TEST)")
+	$(if $(TEST),--test "$(TEST)") \
+	$(if $(filter-out 0,$(ACCEPT_HELD)),--accept-held)
 grade:
 	$(Q)$(MAKE) -s grader MODE=release
 	$(Q)$(BUILD)/release/grader/grader $(GRADE_ARGS)
@@ -133,7 +136,10 @@ help:
 	@echo "                       with LAB, one lab's submit files)"
 	@echo "      RESULTS=F JUNIT=F SUMMARY=F PLOT=DIR   Gradescope JSON, JUnit XML,"
 	@echo "                       Markdown summary, speedup plots"
+	@echo "      ACCEPT_HELD=1    exit 0, not 3, when the only points not won are held"
+	@echo "                       (a speedup this machine cannot judge)"
 	@echo "  make grade-class SUBMISSIONS=DIR [LAB=NN] [OUT=DIR] [TEST=TEXT] [JOBS=N] [FORCE=1]"
+	@echo "      [REGRADE_HELD=1]   regrade only the held and the ungraded"
 	@echo "                       grade every student folder of DIR into a gradebook CSV"
 	@echo "  make bench-class [N=30]   time the grading of N generated submissions"
 	@echo "  make gradescope LAB=NN   the lab's Gradescope autograder zip, in build/gradescope"

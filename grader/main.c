@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The grader: grades labs of a submission against the kit's own tests and
  * lab.ini, and writes the reports. `grader --help` says how to call it.
- * Exit status: 0 full marks, 1 graded below full marks, 2 could not grade. */
+ * Exit status: 0 full marks, 1 graded below full marks, 2 could not grade,
+ * 3 nothing lost but points held (never judged; --accept-held: 0). */
 #define _GNU_SOURCE /* getopt_long */
 #include "base/files.h"
 #include "base/seeds.h"
@@ -35,7 +36,7 @@ struct options {
     const char *sandbox_user, *machine_lock;
     char *hide[SANDBOX_MAX_HIDDEN + 1];
     int nhide;
-    bool keep, progress, describe, first_loss;
+    bool keep, progress, describe, first_loss, accept_held;
     double timeout;
     bool seed_given;
     uint64_t seed;
@@ -74,6 +75,8 @@ usage(FILE *to)
             "  --first-loss       stop at the first test that loses points "
             "(the rest\n"
             "                     are not run): a quick yes or no\n"
+            "  --accept-held      exit 0, not 3, when the only points not won "
+            "are held\n"
             "  --keep             keep the work folders, for a post-mortem\n"
             "  --sandbox-user U   as root, run student code as user U (name "
             "or number;\n"
@@ -97,7 +100,12 @@ usage(FILE *to)
             "  -h, --help         show this help\n"
             "\n"
             "Exit status: 0 full marks, 1 graded below full marks, 2 could "
-            "not grade.\n");
+            "not grade,\n"
+            "3 nothing lost but points held: a test this machine could not "
+            "judge (a\n"
+            "speedup on too few cores) neither won nor lost them; "
+            "--accept-held makes\n"
+            "that 0.\n");
 }
 
 static int
@@ -116,6 +124,7 @@ parse_options(int argc, char **argv, struct options *o)
         {"seed", required_argument, NULL, 'S'},
         {"keep", no_argument, NULL, 'K'},
         {"first-loss", no_argument, NULL, 'f'},
+        {"accept-held", no_argument, NULL, 'A'},
         {"no-progress", no_argument, NULL, 'P'},
         {"sandbox-user", required_argument, NULL, 'u'},
         {"hide", required_argument, NULL, 'H'},
@@ -195,6 +204,9 @@ parse_options(int argc, char **argv, struct options *o)
         case 'f':
             o->first_loss = true;
             break;
+        case 'A':
+            o->accept_held = true;
+            break;
         case 'P':
             o->progress = false;
             break;
@@ -265,19 +277,27 @@ submission_for(const struct options *o, const struct catalogue *c,
 }
 
 /* The exit status the results call for: 2 when something could not be
- * graded (or a report written), 1 below full marks, 0 full marks. */
+ * graded (or a report written), 1 below full marks, 3 when nothing was lost
+ * but points are held (unless `accept_held`), 0 full marks. A held test was
+ * never judged: a CI job must not pass it for code that did not earn it. */
 static int
-exit_status(const struct grade *g, int status)
+exit_status(const struct grade *g, int status, bool accept_held)
 {
+    bool held = false;
+
     for (size_t i = 0; i < g->nlabs && status == 0; i++) {
         if (g->labs[i].error != NULL)
             status = 2;
-        for (size_t t = 0; t < g->labs[i].ntests; t++)
+        for (size_t t = 0; t < g->labs[i].ntests; t++) {
             if (g->labs[i].tests[t].status == TEST_ERROR)
                 status = 2;
+            held = held || g->labs[i].tests[t].held;
+        }
     }
     if (status == 0 && grade_score(g) < grade_max_score(g) - 1e-9)
         status = 1;
+    if (status == 0 && held && !accept_held)
+        status = 3;
     return status;
 }
 
@@ -377,7 +397,7 @@ main(int argc, char **argv)
         status = 2;
     if (o.plot != NULL && report_plots(&g, o.plot) != 0)
         status = 2;
-    status = exit_status(&g, status);
+    status = exit_status(&g, status, o.accept_held);
     grade_free(&g);
     catalogue_close(&cat);
     return status;

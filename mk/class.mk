@@ -32,7 +32,8 @@ $(GRADE_CLASS): $(CLASS_OBJS) $(CLASS_SHARED_OBJS) $(LIBKIT)
 CLASS_ARGS = --kit $(CURDIR) --submissions "$(SUBMISSIONS)" \
 	$(if $(LAB),--lab "$(LAB)") $(if $(OUT),--out "$(OUT)") \
 	$(if $(TEST),--test "$(TEST)") $(if $(JOBS),--jobs "$(JOBS)") \
-	$(if $(filter-out 0,$(FORCE)),--force)
+	$(if $(filter-out 0,$(FORCE)),--force) \
+	$(if $(filter-out 0,$(REGRADE_HELD)),--regrade-held)
 grade-class:
 	$(Q)if [ -z "$(SUBMISSIONS)" ]; then \
 	    echo "make grade-class: give SUBMISSIONS=DIR, a folder with one folder per student" \

@@ -143,6 +143,42 @@ def test_class_graded_resumed_and_interrupted(klass):
     assert len(regraded) == 2, f"FORCE=1 regraded {len(regraded)} of 2\n{ran}"
 
 
+@pytest.mark.xdist_group("class")
+def test_held_points_shown_counted_and_regraded(tmp_path):
+    # On one usable CPU the speedup test of lab 02 is held, never judged.
+    one_cpu = ["taskset", "-c", "0"]
+    klass = tmp_path / "class"
+    for s in ("ann", "dave"):
+        (klass / s).mkdir(parents=True)
+        shutil.copy(ROOT / "solutions" / "02-threads" / "parallel.c", klass / s)
+    open_to_all(tmp_path)
+    out = tmp_path / "out"
+    args = ["--submissions", klass, "--lab", "02", "--test", "integrate", "--out", out]
+    ran = run(one_cpu + [GRADE_CLASS, "--kit", ROOT, *args], shared=False)
+    assert ran.status == 0, str(ran)
+    assert "2 students graded with points held (2 tests not judged" in ran.output, str(ran)
+    rows = gradebook(out)
+    header = rows[0]
+    speedup = header.index("02-threads: speedup: integrate (compute-bound)")
+    matches = header.index("02-threads: integrate matches the serial reference")
+    for r in rows[1:]:
+        assert r[speedup] == "held" and float(r[matches]) == 20, r
+        assert float(r[-3]) == 20 and float(r[-2]) == 45, f"total, max: {r}"
+        assert r[-1] == "graded, 25 points held (1 test not judged)", r
+    # dave's speedup judged since (his results.json says so): only ann, held,
+    # is graded again.
+    dave = out / "dave" / "02-threads" / "results.json"
+    d = json.loads(dave.read_text())
+    for t in d["tests"]:
+        if t["extra_data"]["held"]:
+            t["extra_data"]["held"] = False
+            t["score"] = t["max_score"] = t["extra_data"]["points"]
+    dave.write_text(json.dumps(d))
+    ran = run(one_cpu + [GRADE_CLASS, "--kit", ROOT, *args, "--regrade-held"], shared=False)
+    assert ran.status == 0 and "graded 1, skipped 1" in ran.output, str(ran)
+    assert "1 student graded with points held (1 test not judged" in ran.output, str(ran)
+
+
 def test_bad_input_refused(tmp_path):
     (tmp_path / "class").mkdir()
     (tmp_path / "empty").mkdir()

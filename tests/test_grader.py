@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """The grader on the kit's own labs: the reference solutions at full marks,
-the starters at zero and promptly, `--describe` saying what lab.ini says,
-and bad input refused with one message and exit status 2."""
+the starters at zero and promptly, points held exiting 3, `--describe`
+saying what lab.ini says, and bad input refused with one message and exit
+status 2."""
 
 import shutil
 import tempfile
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import (FIXTURES, GRADER, IS_ROOT, ROOT, Expect, describe, grade,
+from kit import (FIXTURES, GRADER, IS_ROOT, MAKE, ROOT, Expect, describe, grade,
                  open_to_all, run, timed_tests)
 
 
@@ -24,7 +25,9 @@ def split(lab):
 
 
 def full_marks(g):
-    assert g.status == 0, str(g.ran)
+    held = any(t.get("extra_data", {}).get("held") for t in g.results.get("tests", []))
+    # 3: nothing lost, but points held (never judged).
+    assert g.status == (3 if held else 0), str(g.ran)
     assert g.results["tests"] and g.results["score"] > 0, str(g.ran)
     for t in g.results["tests"]:
         assert t["score"] == t["max_score"] or t.get("extra_data", {}).get("held"), \
@@ -89,6 +92,24 @@ def test_first_loss_stops_at_the_first_test_that_loses_points():
     assert tests[0]["score"] == 0 and "--first-loss" not in tests[0]["output"], tests[0]
     assert all(t["score"] == 0 and "Not run: --first-loss" in t["output"][:200]
                for t in tests[1:]), [t["output"][:80] for t in tests]
+
+
+def test_held_points_exit_3_unless_accepted():
+    # On one usable CPU a speedup test cannot be judged: its points are held.
+    one_cpu = ["taskset", "-c", "0"]
+    name = "speedup: integrate"
+    args = [GRADER, "--kit", ROOT, "--submission", ROOT / "solutions", "--lab", "02",
+            "--test", name, "--no-progress"]
+    ran = run(one_cpu + args)
+    assert ran.status == 3 and "held" in ran.output, str(ran)
+    ran = run(one_cpu + args + ["--accept-held"])
+    assert ran.status == 0, str(ran)
+    # make grade fails on held points too, unless told they may pass.
+    grade_args = ["grade", f"SUBMISSION={ROOT / 'solutions'}", "LAB=02", f"TEST={name}"]
+    ran = run(one_cpu + [MAKE, "--no-print-directory", "-C", ROOT, *grade_args])
+    assert ran.status != 0, str(ran)
+    ran = run(one_cpu + [MAKE, "--no-print-directory", "-C", ROOT, *grade_args, "ACCEPT_HELD=1"])
+    assert ran.status == 0, str(ran)
 
 
 def test_describe_says_what_lab_ini_says():

@@ -24,13 +24,14 @@ struct class_options {
     char grader[PATH_MAX];
     char results_root[PATH_MAX]; /* KIT/build/class, the default OUTs'
                                     parent, where it exists; else "" */
-    const char *lab;  /* as given: "02" or "02-threads"; NULL for all */
-    const char *only; /* the grader's --test TEXT, or NULL */
-    int jobs;         /* graders run at once */
-    bool force;       /* regrade what is already graded */
-    bool isolate;     /* pass --machine-lock, --hide, --sandbox-user */
-    long uid_base;    /* as root: worker slot N runs student code as this+N */
-    bool tty;         /* stderr is a terminal: one redrawn progress line */
+    const char *lab;   /* as given: "02" or "02-threads"; NULL for all */
+    const char *only;  /* the grader's --test TEXT, or NULL */
+    int jobs;          /* graders run at once */
+    bool force;        /* regrade what is already graded */
+    bool regrade_held; /* regrade what was held or could not be graded */
+    bool isolate;      /* pass --machine-lock, --hide, --sandbox-user */
+    long uid_base;     /* as root: worker slot N runs student code as this+N */
+    bool tty;          /* stderr is a terminal: one redrawn progress line */
 };
 
 /* Who is graded on what: the students (folder names of the class, sorted),
@@ -71,12 +72,19 @@ struct outcome_test {
     char *name; /* "02-threads: dot matches the serial reference" */
     double score, max_score;
     bool column; /* a test of the lab, not the entry of a lab-wide error */
+    /* Never judged (a speedup on too few cores): its `points` neither won
+     * nor lost, and its score and max_score 0. */
+    bool held;
+    double points; /* what the test is worth, held or not */
 };
 
 struct outcome {
     struct outcome_test *tests;
     size_t ntests;
     double score, max_score; /* sums over the test entries */
+    double points;           /* the lab's maximum, held tests included */
+    size_t nheld;            /* tests held */
+    double held_points;      /* their points */
     char reason[256];        /* why the grader could not grade; "" if it did */
 };
 
@@ -91,7 +99,8 @@ char *roster_submission_for(const struct class_options *o, const char *student,
 int outcome_read(const char *path, struct outcome *out, char *err,
                  size_t errlen);
 void outcome_free(struct outcome *out);
-bool job_already_graded(const struct job *job, const char *only);
+bool job_already_graded(const struct job *job, const char *only,
+                        bool unless_held);
 int job_prepare(const struct job *job, const char *only, char *err,
                 size_t errlen);
 int job_accept(struct job *job, int exit_status);
@@ -108,9 +117,15 @@ int pool_run(const struct class_options *o, struct job *jobs, size_t njobs,
 bool grader_takes_isolation(const char *grader);
 
 /* gradebook.c */
+struct gradebook_counts {
+    size_t not_graded; /* rows whose status is not "graded" */
+    size_t held;       /* graded rows with points held */
+    size_t held_tests; /* the tests held in them */
+    size_t columns;    /* test columns */
+};
 int gradebook_write(const struct class_options *o, const struct roster *r,
-                    const struct job *jobs, size_t njobs, size_t *not_graded,
-                    size_t *ncolumns);
+                    const struct job *jobs, size_t njobs,
+                    struct gradebook_counts *counts);
 
 /* progress.c */
 struct progress {

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* grade-class: the gradebook, OUT/gradebook.csv, rebuilt on every run from
  * every results.json under OUT: a row per student, a column per test (in
- * the order of the results, lab after lab), then total, max and status. */
+ * the order of the results, lab after lab), then total, max and status. A
+ * held test's cell says "held", not 0, and the max is the labs' whole
+ * points whatever was held, the same for every student graded. */
 #include "base/format.h"
 #include "base/text.h"
 #include "class.h"
@@ -134,9 +136,10 @@ cell_load(struct cell *cell, const struct class_options *o,
 
 static void
 write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
-          struct columns *cols, bool *graded)
+          struct columns *cols, bool *graded, size_t *held)
 {
-    double total = 0, max = 0;
+    double total = 0, max = 0, held_points = 0;
+    size_t nheld = 0;
     bool any = false;
     char num[64];
     struct text status = TEXT_INIT;
@@ -150,7 +153,7 @@ write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
                 const struct outcome_test *test = &cells[l].outcome.tests[t];
                 if (test->column && strcmp(test->name, cols[l].names[c]) == 0) {
                     sheet_points(test->score, num, sizeof(num));
-                    cell = num;
+                    cell = test->held ? "held" : num;
                     break;
                 }
             }
@@ -158,7 +161,9 @@ write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
         }
         if (cells[l].has_results) {
             total += cells[l].outcome.score;
-            max += cells[l].outcome.max_score;
+            max += cells[l].outcome.points;
+            nheld += cells[l].outcome.nheld;
+            held_points += cells[l].outcome.held_points;
             any = true;
         }
         if (cells[l].reason[0] != '\0') {
@@ -171,20 +176,28 @@ write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
     sheet_points(max, num, sizeof(num));
     csv_field(b, any ? num : "", false);
     *graded = status.len == 0 && !status.failed;
+    *held = *graded ? nheld : 0;
+    if (*held > 0) {
+        /* Graded, but not all of it judged: "graded, 25 points held". */
+        sheet_points(held_points, num, sizeof(num));
+        text_addf(&status, "graded, %s point%s held (%zu test%s not judged)",
+                  num, strcmp(num, "1") == 0 ? "" : "s", nheld,
+                  nheld == 1 ? "" : "s");
+    }
     csv_field(b,
-              status.failed ? "could not grade: out of memory"
-                            : (status.len == 0 ? "graded" : text_str(&status)),
+              status.failed     ? "could not grade: out of memory"
+              : status.len == 0 ? "graded"
+                                : text_str(&status),
               false);
     text_addc(b, '\n');
     text_free(&status);
 }
 
-/* Writes OUT/gradebook.csv; counts the rows whose status is not "graded"
- * in *not_graded and the test columns in *ncolumns. */
+/* Writes OUT/gradebook.csv and counts what it shows in *counts. */
 int
 gradebook_write(const struct class_options *o, const struct roster *r,
-                const struct job *jobs, size_t njobs, size_t *not_graded,
-                size_t *ncolumns)
+                const struct job *jobs, size_t njobs,
+                struct gradebook_counts *counts)
 {
     size_t ncells = r->nstudents * r->labs.nlabs;
     struct cell *cells = calloc(ncells + 1, sizeof(*cells));
@@ -193,8 +206,7 @@ gradebook_write(const struct class_options *o, const struct roster *r,
     char *path = path_join(o->out, "gradebook.csv", NULL);
     int rc = -1;
 
-    *not_graded = 0;
-    *ncolumns = 0;
+    memset(counts, 0, sizeof(*counts));
     if (cells == NULL || cols == NULL || path == NULL) {
         fprintf(stderr, "grade-class: gradebook: out of memory\n");
         goto out;
@@ -213,15 +225,17 @@ gradebook_write(const struct class_options *o, const struct roster *r,
     for (size_t l = 0; l < r->labs.nlabs; l++) {
         for (size_t c = 0; c < cols[l].n; c++)
             csv_field(&b, cols[l].names[c], false);
-        *ncolumns += cols[l].n;
+        counts->columns += cols[l].n;
     }
     text_add(&b, ",total,max,status\n");
     for (size_t s = 0; s < r->nstudents; s++) {
         bool graded;
+        size_t held;
         write_row(&b, r->students[s], &cells[s * r->labs.nlabs], r->labs.nlabs,
-                  cols, &graded);
-        if (!graded)
-            (*not_graded)++;
+                  cols, &graded, &held);
+        counts->not_graded += !graded;
+        counts->held += held > 0;
+        counts->held_tests += held;
     }
     if (b.failed)
         fprintf(stderr, "grade-class: gradebook: out of memory\n");

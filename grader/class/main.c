@@ -3,7 +3,8 @@
  * parallel on the usable CPUs, into OUT/gradebook.csv and per student and
  * lab a results.json, the grader's report and its plots. `grade-class
  * --help` says how to call it. Exit status: 0 every student graded, 1 some
- * could not be, 2 bad usage. */
+ * could not be, 2 bad usage (points held count as graded: the gradebook
+ * and the summary line show them). */
 #define _GNU_SOURCE /* getopt_long */
 #include "base/machine.h"
 #include "class.h"
@@ -45,6 +46,10 @@ usage(FILE *to)
             "CPUs)\n"
             "  --force            regrade student-labs graded by an earlier "
             "run\n"
+            "  --regrade-held     regrade only those with points held (not "
+            "judged) or\n"
+            "                     that could not be graded, and any not yet "
+            "graded\n"
             "  --grader FILE      the grader (default: "
             "KIT/build/release/grader/grader)\n"
             "  --uid-base N       as root, worker slot K runs student code as "
@@ -92,6 +97,7 @@ parse_options(int argc, char **argv, struct class_options *o)
         {"test", required_argument, NULL, 't'},
         {"jobs", required_argument, NULL, 'j'},
         {"force", no_argument, NULL, 'f'},
+        {"regrade-held", no_argument, NULL, 'R'},
         {"grader", required_argument, NULL, 'g'},
         {"uid-base", required_argument, NULL, 'u'},
         {"no-isolation", no_argument, NULL, 'I'},
@@ -131,6 +137,9 @@ parse_options(int argc, char **argv, struct class_options *o)
             break;
         case 'f':
             o->force = true;
+            break;
+        case 'R':
+            o->regrade_held = true;
             break;
         case 'g':
             grader = optarg;
@@ -253,7 +262,8 @@ make_jobs(const struct class_options *o, const struct roster *r, size_t *n)
             if (job->submission == NULL || job->dir == NULL) {
                 job->state = JOB_FAILED;
                 snprintf(job->reason, sizeof(job->reason), "out of memory");
-            } else if (!o->force && job_already_graded(job, o->only))
+            } else if (!o->force &&
+                       job_already_graded(job, o->only, o->regrade_held))
                 job->state = JOB_SKIPPED;
         }
     return jobs;
@@ -277,7 +287,7 @@ main(int argc, char **argv)
     struct job *jobs;
     size_t njobs, skipped = 0, graded = 0, failed = 0, ran = 0;
     size_t not_started = 0;
-    size_t not_graded = 0, ncolumns = 0;
+    struct gradebook_counts counts;
     char err[1024], took[32];
     struct machine_info machine;
     int usable, lock, status = 0;
@@ -375,13 +385,13 @@ main(int argc, char **argv)
         else if (job->state != JOB_SKIPPED)
             failed++;
     }
-    if (gradebook_write(&o, &r, jobs, njobs, &not_graded, &ncolumns) != 0)
+    if (gradebook_write(&o, &r, jobs, njobs, &counts) != 0)
         status = 1;
     else
         printf("gradebook: %s/gradebook.csv (%zu student%s, %zu test "
                "column%s)\n",
-               o.out, r.nstudents, r.nstudents == 1 ? "" : "s", ncolumns,
-               ncolumns == 1 ? "" : "s");
+               o.out, r.nstudents, r.nstudents == 1 ? "" : "s", counts.columns,
+               counts.columns == 1 ? "" : "s");
     double seconds = (double)(kit_now_ns() - start) / 1e9;
     format_duration(seconds, took, sizeof(took));
     printf("graded %zu, skipped %zu, could not grade %zu; %.1f s (%s)", graded,
@@ -394,10 +404,15 @@ main(int argc, char **argv)
         printf("interrupted, %zu not started: run the same command again to "
                "grade the rest\n",
                not_started);
-    if (not_graded > 0)
+    if (counts.held > 0)
+        printf("%zu student%s graded with points held (%zu test%s not judged "
+               "on this machine): REGRADE_HELD=1 grades them again\n",
+               counts.held, counts.held == 1 ? "" : "s", counts.held_tests,
+               counts.held_tests == 1 ? "" : "s");
+    if (counts.not_graded > 0)
         printf("%zu student%s could not be graded: see the status column\n",
-               not_graded, not_graded == 1 ? "" : "s");
-    if (interrupted || not_graded > 0)
+               counts.not_graded, counts.not_graded == 1 ? "" : "s");
+    if (interrupted || counts.not_graded > 0)
         status = 1;
 
     free_jobs(jobs, njobs);

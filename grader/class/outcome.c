@@ -121,6 +121,15 @@ outcome_read(const char *path, struct outcome *out, char *err, size_t errlen)
         out->ntests++;
         out->score += t->score;
         out->max_score += t->max_score;
+        t->points = t->max_score;
+        t->held = json_is_object(extra) &&
+                  json_is_true(json_object_get(extra, "held"));
+        if (t->held) {
+            number(extra, "points", &t->points);
+            out->nheld++;
+            out->held_points += t->points;
+        }
+        out->points += t->points;
         /* The entry of a lab that could not be graded has no extra_data;
          * it carries the reason, not a test of its own. */
         t->column = json_is_object(extra) || !has_tag(entry, "error");
@@ -154,9 +163,11 @@ filter_line(const char *only)
                                                                       : line;
 }
 
-/* Graded already: a results.json that parses, made with the same --test. */
+/* Graded already: a results.json that parses, made with the same --test;
+ * with `unless_held`, one that also holds no held test and no lab that
+ * could not be graded. */
 bool
-job_already_graded(const struct job *job, const char *only)
+job_already_graded(const struct job *job, const char *only, bool unless_held)
 {
     char *results = path_join(job->dir, RESULTS, NULL);
     char *filter = path_join(job->dir, FILTER, NULL);
@@ -169,8 +180,11 @@ job_already_graded(const struct job *job, const char *only)
         have = read_small_file(filter, 4096);
         graded = have != NULL && strcmp(have, want) == 0 &&
                  outcome_read(results, &out, err, sizeof(err)) == 0;
-        if (graded)
+        if (graded) {
+            if (unless_held && (out.nheld > 0 || out.reason[0] != '\0'))
+                graded = false;
             outcome_free(&out);
+        }
     }
     free(results);
     free(filter);
@@ -235,8 +249,9 @@ last_report_line(const struct job *job, char *buf, size_t len)
 }
 
 /* After a grader run: its results.json counts when the grader ended by
- * itself with one of its own statuses (0, 1 or 2: 2 may come with results
- * of a lab it could not grade) and the file parses. Returns 0 when the
+ * itself with one of its own statuses (0, 1, 3 with points held, or 2,
+ * which may come with results of a lab it could not grade) and the file
+ * parses. Returns 0 when the
  * student-lab is graded (job->state JOB_DONE), -1 when not (JOB_FAILED,
  * with job->reason). */
 int
@@ -255,7 +270,7 @@ job_accept(struct job *job, int wait_status)
         cut_printf(job->reason, sizeof(job->reason),
                    "the grader was killed by signal %d (%s)",
                    WTERMSIG(wait_status), strsignal(WTERMSIG(wait_status)));
-    else if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) > 2)
+    else if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) > 3)
         cut_printf(job->reason, sizeof(job->reason),
                    "the grader exited with status %d",
                    WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1);
