@@ -180,6 +180,16 @@ def test_broken_lab_ini_refused(scratch):
     refusal("unknown kind 'chek'", "--kit", kit, "--describe")
 
 
+def test_misspelt_tcase_refused_before_anything_runs(scratch):
+    kit = broken_kit(scratch, '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = check\n'
+                     'points = 1\ntcase = synthetic machine\n')
+    tests = kit / "labs" / "01-cores" / "tests"
+    tests.mkdir()
+    (tests / "check_cores.c").write_text('TCase *t = tcase_create("synthetic machines");\n')
+    refusal('tcase = synthetic machine: the lab\'s tests create no TCase of that name '
+            '(they create "synthetic machines")', "--kit", kit, "--describe")
+
+
 def test_lab_folder_must_hold_its_submit_files(scratch):
     kit = broken_kit(scratch, '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = check\npoints = 1\n',
                      extra_c=["helper.c"])

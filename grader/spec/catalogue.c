@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "spec/catalogue.h"
 #include "base/files.h"
+#include "spec/tcases.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -147,6 +148,18 @@ catalogue_read(const struct catalogue *c, const char *lab, struct lab_spec *out,
         snprintf(err, errlen, "out of memory");
     else if (labini_read(ini, out, err, errlen) == 0) {
         rc = check_folder(out, dir, err, errlen);
+        if (rc == 0) {
+            char *tests = catalogue_path(c, lab, "tests");
+            char why[768];
+            rc =
+                tests != NULL && tcases_check(out, tests, why, sizeof(why)) == 0
+                    ? 0
+                    : -1;
+            if (rc != 0)
+                snprintf(err, errlen, "%s: %s", ini,
+                         tests != NULL ? why : "out of memory");
+            free(tests);
+        }
         if (rc != 0)
             labini_free(out);
     }

@@ -51,6 +51,9 @@ START_TEST(root_runs_student_code_walled_in)
             sandbox_setup(&s, NULL, KIT_ROOT, NULL, 0, err, sizeof(err)), 0);
         sandbox_describe(&s, err, sizeof(err));
         ck_assert_msg(strstr(err, "not root") != NULL, "%s", err);
+        test_skipped("root_runs_student_code_walled_in",
+                     "the sandbox user's walls need root (only their "
+                     "absence was checked)");
         return;
     }
     ck_assert_msg(
@@ -140,6 +143,10 @@ START_TEST(walls_without_root_where_allowed)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) != 1,
                   "the walls without root do not hold (status %#x)", status);
+    if (WEXITSTATUS(status) == 3)
+        test_skipped("walls_without_root_where_allowed",
+                     "this system allows no user namespace to an unprivileged "
+                     "user: the walls without root were not tried");
 }
 END_TEST
 
@@ -157,7 +164,10 @@ START_TEST(bad_sandbox_requests_are_refused)
         sandbox_setup(&s, NULL, KIT_ROOT, hide_missing, 1, err, sizeof(err)),
         -1);
     ck_assert_msg(strstr(err, "no such folder") != NULL, "%s", err);
-    if (geteuid() == 0) {
+    if (geteuid() != 0)
+        test_skipped("bad_sandbox_requests_are_refused",
+                     "refusing user 0 and unknown users needs root");
+    else {
         ck_assert_int_eq(
             sandbox_setup(&s, "0", KIT_ROOT, NULL, 0, err, sizeof(err)), -1);
         ck_assert_int_eq(sandbox_setup(&s, "no-such-user-here", KIT_ROOT, NULL,
