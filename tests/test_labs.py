@@ -21,6 +21,24 @@ def make_lab(lab, *args, **kw):
     return run(["make", "--no-print-directory", "-C", ROOT / "labs" / lab, *args], **kw)
 
 
+# A README's quote of the starter's `make check`, under this line.
+QUOTED = "<!-- quoted: the starter's make check (tests/test_labs.py checks each line) -->"
+
+
+def quoted_starter_lines(lab):
+    text = (ROOT / "labs" / lab / "README.md").read_text()
+    blocks = re.findall(re.escape(QUOTED) + r"\n```\n(.*?)```\n", text, re.S)
+    return [l for b in blocks for l in b.splitlines() if l.strip()]
+
+
+def as_printed(line):
+    """A line of output without what differs between machines: the kit's
+    folder, addresses, this machine's CPU count."""
+    line = re.sub(r"\S*/labs/", "labs/", line)
+    line = re.sub(r"0x[0-9a-f]+", "0x...", line)
+    return re.sub(r"the system has \d+ online", "the system has N online", line)
+
+
 @pytest.mark.duration(4)
 @pytest.mark.parametrize("lab", IDS)
 def test_starter_fails_cleanly(lab):
@@ -32,6 +50,13 @@ def test_starter_fails_cleanly(lab):
         f"the starter of {lab} should fail with failures, not errors: {line}\n{ran}"
     assert re.search(r":F:[^:]+:[^:]+:[0-9]+: .+", ran.output), \
         f"the starter of {lab} fails without a message\n{ran}"
+    # What the README quotes of this run is what the kit prints today.
+    quoted = quoted_starter_lines(lab)
+    assert quoted, f"labs/{lab}/README.md quotes no starter output under {QUOTED!r}"
+    printed = {as_printed(l) for l in ran.output.splitlines()}
+    stale = [l for l in quoted if as_printed(l) not in printed]
+    assert not stale, f"labs/{lab}/README.md quotes lines the starter no longer prints " \
+        f"(make -C labs/{lab} check prints them today):\n" + "\n".join(stale)
 
 
 @pytest.mark.duration(4)
