@@ -79,10 +79,10 @@ kit-deps-mutants:
 	@$(DEPS_SH) ensure cmd:spatch
 
 # Every test of the kit itself (tests/, in pytest, README.md there says
-# what): the builds first, every flavour of the C the tests use, then the
-# tests on every core, those that time holding the machine alone. The
-# slides' npm packages are fetched by the slides' test, beside the others
-# (unpacking them costs as much CPU as a flavour's build).
+# what): the builds first, every flavour the tests use (and the slides'
+# npm packages, fetched while the C compiles: fetched by a test, they would
+# hold the machine from a measurement for as long), then the tests on every
+# core, those that time holding the machine alone.
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 # The seed of the mutants make test grades: a new one each run, printed;
 # MUTANT_SEED=N draws the same ones again.
@@ -92,7 +92,7 @@ TEST_BUILD_LOG = $(BUILD)/test-build.log
 test: | kit-deps-test
 	@mkdir -p $(BUILD)
 	@echo "  BUILD   every flavour the tests use (log: build/test-build.log)"
-	$(Q){ $(MAKE) -s -j$(JOBS) all && \
+	$(Q){ $(MAKE) -s -j$(JOBS) all $(SLIDES_TOOL)/.installed && \
 	  $(MAKE) -s -j$(JOBS) lib unit-tests grader-tests kit-objects MODE=asan && \
 	  $(MAKE) -s -j$(JOBS) lib unit-tests kit-objects MODE=tsan; } \
 	  >$(TEST_BUILD_LOG) 2>&1 || { tail -40 $(TEST_BUILD_LOG); exit 1; }

@@ -14,8 +14,7 @@ def test_docs_build_without_warnings():
     assert ran.status == 0, str(ran)
 
 
-@pytest.mark.duration(45)
+@pytest.mark.duration(35)
 def test_slides_render_compile_and_read_offline():
-    # On a fresh clone this fetches the slides' npm packages first.
     ran = make("test-slides", timeout=900)
     assert ran.status == 0, str(ran)
