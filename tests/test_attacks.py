@@ -84,7 +84,8 @@ def test_attack_contained(folder, listener):
         g = grade(folder, expect.lab, only=expect.only, timeout=expect.timeout, extra=extra)
     finally:
         os.sched_setaffinity(0, cpus)
-    assert g.status in (0, 1), str(g.ran)
+    # Graded (3: nothing lost, but a speedup held on a noisy machine).
+    assert g.status in (0, 1, 3), str(g.ran)
     if expect.needs == "hidden-kit" and "hidden from the tests" not in g.ran.output:
         pytest.skip("this machine's sandbox cannot hide the kit from the tests "
                     "(the report names the wall it lacks)")
