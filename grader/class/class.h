@@ -82,9 +82,9 @@ struct outcome {
     struct outcome_test *tests;
     size_t ntests;
     double score, max_score; /* sums over the test entries */
-    double points;           /* the lab's maximum, held tests included */
     size_t nheld;            /* tests held */
-    double held_points;      /* their points */
+    double held_points;      /* their points (max_score + held_points:
+                                the lab's whole maximum) */
     char reason[256];        /* why the grader could not grade; "" if it did */
 };
 

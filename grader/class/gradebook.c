@@ -161,7 +161,7 @@ write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
         }
         if (cells[l].has_results) {
             total += cells[l].outcome.score;
-            max += cells[l].outcome.points;
+            max += cells[l].outcome.max_score + cells[l].outcome.held_points;
             nheld += cells[l].outcome.nheld;
             held_points += cells[l].outcome.held_points;
             any = true;

@@ -129,7 +129,6 @@ outcome_read(const char *path, struct outcome *out, char *err, size_t errlen)
             out->nheld++;
             out->held_points += t->points;
         }
-        out->points += t->points;
         /* The entry of a lab that could not be graded has no extra_data;
          * it carries the reason, not a test of its own. */
         t->column = json_is_object(extra) || !has_tag(entry, "error");

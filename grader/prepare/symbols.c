@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static void
-add_name(struct symbol_set *set, const char *name, size_t len)
+void
+symbols_add_name(struct symbol_set *set, const char *name)
 {
     if (set->n == set->cap) {
         size_t cap = set->cap ? 2 * set->cap : 1024;
@@ -22,22 +22,22 @@ add_name(struct symbol_set *set, const char *name, size_t len)
         set->names = grown;
         set->cap = cap;
     }
-    char *copy = strndup(name, len);
+    char *copy = strdup(name);
     if (copy != NULL)
         set->names[set->n++] = copy;
 }
 
-void
-symbols_add_name(struct symbol_set *set, const char *name)
+/* What `nm --defined-only -g` lists: a name a file gives others. */
+static bool
+exported(const struct elf_symbol *sym)
 {
-    add_name(set, name, strlen(name));
+    return sym->defined && sym->global;
 }
 
-/* What `nm --defined-only -g` lists: the names a file gives others. */
 static void
 collect(void *ctx, const struct elf_symbol *sym)
 {
-    if (sym->defined && sym->global)
+    if (exported(sym))
         symbols_add_name(ctx, sym->name);
 }
 
@@ -99,6 +99,13 @@ symbols_seal(struct symbol_set *set)
     qsort(set->names, set->n, sizeof(*set->names), compare_names);
 }
 
+bool
+symbols_has(const struct symbol_set *set, const char *name)
+{
+    return bsearch(&name, set->names, set->n, sizeof(*set->names),
+                   compare_names) != NULL;
+}
+
 struct check {
     const struct symbol_set *reserved;
     const char *source;
@@ -111,15 +118,12 @@ static void
 check_one(void *ctx, const struct elf_symbol *sym)
 {
     struct check *c = ctx;
-    char key[512];
-    const char *k = key;
+    const char *key = sym->name;
     const char *why = NULL;
 
-    if (!sym->defined || !sym->global)
+    if (!exported(sym))
         return;
-    snprintf(key, sizeof(key), "%s", sym->name);
-    if (bsearch(&k, c->reserved->names, c->reserved->n, sizeof(char *),
-                compare_names) != NULL)
+    if (symbols_has(c->reserved, key))
         why = "a function or variable of the C library or of the kit";
     else if (key[0] == '_' &&
              (key[1] == '_' || (key[1] >= 'A' && key[1] <= 'Z')))

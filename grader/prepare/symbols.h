@@ -6,6 +6,7 @@
 #ifndef GRADER_PREPARE_SYMBOLS_H
 #define GRADER_PREPARE_SYMBOLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The names no submission may define: the C library's and libm's dynamic
@@ -31,6 +32,9 @@ int symbols_add_system(struct symbol_set *set);
 
 /* Sort the set; call before symbols_check(). */
 void symbols_seal(struct symbol_set *set);
+
+/* Whether the sealed set holds `name`. */
+bool symbols_has(const struct symbol_set *set, const char *name);
 
 /* Check the student's object `object` (from `source`, for the message)
  * against `reserved`. Returns the number of refused symbols, with a message

@@ -141,29 +141,24 @@ catalogue_read(const struct catalogue *c, const char *lab, struct lab_spec *out,
 {
     char *dir = catalogue_path(c, lab, NULL);
     char *ini = catalogue_path(c, lab, LAB_INI);
+    char *tests = catalogue_path(c, lab, "tests");
+    char why[768];
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (dir == NULL || ini == NULL)
+    if (dir == NULL || ini == NULL || tests == NULL)
         snprintf(err, errlen, "out of memory");
     else if (labini_read(ini, out, err, errlen) == 0) {
         rc = check_folder(out, dir, err, errlen);
-        if (rc == 0) {
-            char *tests = catalogue_path(c, lab, "tests");
-            char why[768];
-            rc =
-                tests != NULL && tcases_check(out, tests, why, sizeof(why)) == 0
-                    ? 0
-                    : -1;
-            if (rc != 0)
-                snprintf(err, errlen, "%s: %s", ini,
-                         tests != NULL ? why : "out of memory");
-            free(tests);
+        if (rc == 0 && tcases_check(out, tests, why, sizeof(why)) != 0) {
+            snprintf(err, errlen, "%s: %s", ini, why);
+            rc = -1;
         }
         if (rc != 0)
             labini_free(out);
     }
     free(dir);
     free(ini);
+    free(tests);
     return rc;
 }

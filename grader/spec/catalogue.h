@@ -41,7 +41,8 @@ char *catalogue_path(const struct catalogue *c, const char *lab,
 
 /* Read the lab's lab.ini, and check that the submit files it names are
  * exactly the .c files at the top of the lab folder (what the lab's
- * Makefile builds as the student's). Returns 0, or -1 with the reason. */
+ * Makefile builds as the student's) and that each TCase it names is one
+ * the lab's tests create (tcases.h). Returns 0, or -1 with the reason. */
 int catalogue_read(const struct catalogue *c, const char *lab,
                    struct lab_spec *out, char *err, size_t errlen);
 

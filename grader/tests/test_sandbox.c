@@ -245,15 +245,6 @@ START_TEST(constructor_sections_found)
 }
 END_TEST
 
-static bool
-has_name(const struct symbol_set *set, const char *name)
-{
-    for (size_t i = 0; i < set->n; i++)
-        if (strcmp(set->names[i], name) == 0)
-            return true;
-    return false;
-}
-
 START_TEST(reserved_names_read_from_archives_libraries_and_objects)
 {
     struct symbol_set set = {0};
@@ -267,10 +258,10 @@ START_TEST(reserved_names_read_from_archives_libraries_and_objects)
         0);
     ck_assert_int_eq(symbols_add_system(&set), 0);
     symbols_seal(&set);
-    ck_assert(has_name(&set, "kit_args_parse"));
-    ck_assert(has_name(&set, "pthread_create"));
-    ck_assert(has_name(&set, "clock_gettime"));
-    ck_assert(!has_name(&set, "printf@@GLIBC_2.2.5"));
+    ck_assert(symbols_has(&set, "kit_args_parse"));
+    ck_assert(symbols_has(&set, "pthread_create"));
+    ck_assert(symbols_has(&set, "clock_gettime"));
+    ck_assert(!symbols_has(&set, "printf@@GLIBC_2.2.5"));
 
     /* A student's object: its own helpers are fine, a static one is not
      * even seen, the C library's clock and a reserved name are refused. */
