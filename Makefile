@@ -107,7 +107,7 @@ kit-objects: lib
 
 .PHONY: kit-deps-test kit-objects
 kit-deps-test:
-	@$(DEPS_SH) ensure py:pytest py:xdist py:yaml cmd:zip cmd:unzip cmd:patch \
+	@$(DEPS_SH) ensure py:pytest py:xdist py:yaml cmd:zip cmd:unzip cmd:patch cmd:git \
 	    cmd:spatch
 
 docs: | kit-deps-docs

@@ -179,10 +179,10 @@ build_all(const struct grade_options *opt, const char *lab,
             progress_line(what, (void *)lab);
         }
         machine_lock_shared();
-        rc = build_kit(opt->catalogue->kit, lab, flavour, err, sizeof(err));
+        rc = build_kit(opt->kit_root, lab, flavour, err, sizeof(err));
         if (rc == 0)
-            rc = build_submission(opt->catalogue->kit, lab, w, flavour,
-                                  opt->sandbox, b);
+            rc = build_submission(opt->kit_root, lab, w, flavour, opt->sandbox,
+                                  b);
         machine_lock_release();
         if (rc != 0) {
             out->error = dup_text(b->log != NULL ? b->log : err);
@@ -216,23 +216,62 @@ limits_for(const struct test_spec *test)
     return l;
 }
 
+/* After one test of a lab has run to its time limit, every later test of
+ * the lab runs with at most this one. A hang the stuck check can call
+ * final (a deadlock, threads asleep for good) is stopped within seconds
+ * anyway; what reaches a time limit is a spin or code far too slow, and
+ * the same code would make every later test wait out its own limit too:
+ * a lab of ten tests, ten minutes. A submission that never hung never
+ * meets the cut, however slow the machine, and ten seconds is several
+ * times what any test of the kit takes on the reference solutions. */
+#define AFTER_HANG_SECONDS 10.0
+
+/* Say in the test's output that its limit was cut, and why. */
+static void
+tell_cut(struct graded_test *result, const char *hung)
+{
+    struct text t = TEXT_INIT;
+
+    text_add(&t, result->output != NULL ? result->output : "");
+    text_addf(&t,
+              "Its time limit was cut to %.0f s: \"%s\" had already run to "
+              "its own limit, and a hang is not waited out in full twice in "
+              "one lab.\n",
+              AFTER_HANG_SECONDS, hung);
+    if (t.failed) {
+        text_free(&t);
+        return;
+    }
+    free(result->output);
+    result->output = text_steal(&t);
+}
+
 static void
 run_tests(const struct grade_options *opt, const char *lab,
           const struct lab_spec *spec, const struct workdir *w,
           const struct builds *all, struct lab_result *out)
 {
     char *files[LABINI_MAX_SUBMIT + 1];
+    const char *hung = NULL; /* the first test that ran to its limit */
 
     for (int i = 0; i < spec->nsubmit; i++)
         files[i] = spec->submit[i];
     files[spec->nsubmit] = NULL;
     for (int i = 0; i < spec->ntests; i++) {
-        const struct test_spec *test = &spec->tests[i];
+        struct test_spec cut = spec->tests[i];
+        const struct test_spec *test = &cut;
         const struct kind *kind = test->kind;
+        bool timed_out = false, was_cut = false;
         const struct lab_build *build = build_of(all, kind->flavour);
         struct graded_test *result = &out->tests[i];
         int64_t start;
-        struct kind_call call = {
+        struct kind_call call;
+
+        if (hung != NULL && cut.timeout > AFTER_HANG_SECONDS) {
+            cut.timeout = AFTER_HANG_SECONDS;
+            was_cut = true;
+        }
+        call = (struct kind_call){
             .test = test,
             .build = build,
             .run_dir = w->run,
@@ -243,6 +282,7 @@ run_tests(const struct grade_options *opt, const char *lab,
             .sandbox = opt->sandbox,
             .seed = opt->seed,
             .limits = limits_for(test),
+            .timed_out = &timed_out,
             .progress = opt->progress ? progress_line : NULL,
             .progress_ctx = (void *)lab,
         };
@@ -261,6 +301,10 @@ run_tests(const struct grade_options *opt, const char *lab,
         kind->run(&call, result);
         result->seconds = (double)(kit_now_ns() - start) / 1e9;
         machine_lock_release();
+        if (timed_out && was_cut)
+            tell_cut(result, hung);
+        if (timed_out && hung == NULL)
+            hung = test->name;
         if (opt->first_loss && !result->held &&
             result->score < result->max_score) {
             fail_rest(out, TEST_FAILED,
@@ -329,9 +373,8 @@ grade_lab(const struct grade_options *opt, const char *lab,
      * out (its build fails the same way, and says why). */
     static const char *const views_of[] = {"release", "tsan", "asan"};
     for (int v = 0; v < 3; v++)
-        if (build_preprocess(opt->catalogue->kit, lab, &w, views_of[v],
-                             opt->sandbox, views.dir[views.n],
-                             sizeof(views.dir[0])) == 0)
+        if (build_preprocess(opt->kit_root, lab, &w, views_of[v], opt->sandbox,
+                             views.dir[views.n], sizeof(views.dir[0])) == 0)
             views.flavour[views.n++] = views_of[v];
         else if (v == 0)
             break;
@@ -344,7 +387,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
     {
         const struct lab_build *release = build_of(&all, "release");
         char *refused = release != NULL && release->ok
-                            ? vet_submission(opt->catalogue->kit, lab, &spec,
+                            ? vet_submission(opt->kit_root, lab, &spec,
                                              w.submit, release, &views)
                             : NULL;
         if (refused != NULL) {

@@ -9,6 +9,7 @@
 #include "describe.h"
 #include "grade.h"
 #include "kit_time.h"
+#include "prepare/stage.h"
 #include "report/report.h"
 #include "run/machine_lock.h"
 #include "run/runner.h"
@@ -301,11 +302,43 @@ exit_status(const struct grade *g, int status, bool accept_held)
     return status;
 }
 
+/* The sandbox's walls, on the kit itself or, where the sandbox user cannot
+ * reach the kit's folder, on its stage. Returns 0, or -1 with the reason
+ * in `err`. */
+static int
+setup_walls(const struct options *o, const struct catalogue *cat,
+            struct sandbox *sandbox, char stage[PATH_MAX], char *err,
+            size_t errlen)
+{
+    char closed[1200];
+    int rc = sandbox_setup(sandbox, o->sandbox_user, cat->kit, o->hide,
+                           o->nhide, closed, sizeof(closed));
+
+    if (rc == 0)
+        return 0;
+    if (rc != SANDBOX_KIT_CLOSED) {
+        snprintf(err, errlen, "%s", closed);
+        return -1;
+    }
+    if (stage_kit(cat->kit, stage, err, errlen) != 0)
+        return -1;
+    rc = sandbox_setup(sandbox, o->sandbox_user, stage, o->hide, o->nhide, err,
+                       errlen);
+    if (rc == SANDBOX_KIT_CLOSED)
+        cut_printf(err, errlen,
+                   "%s, nor its stage %s: let the user in, or name another "
+                   "with --sandbox-user",
+                   closed, stage);
+    sandbox->staged = rc == 0;
+    return rc == 0 ? 0 : -1;
+}
+
 int
 main(int argc, char **argv)
 {
     static struct options o;
     static struct sandbox sandbox;
+    static char stage[PATH_MAX];
     struct catalogue cat;
     struct grade g = {0};
     char err[1200], walls[1600];
@@ -332,8 +365,7 @@ main(int argc, char **argv)
     /* Builds made as the sandbox's user must stay readable by it once they
      * are root's again. */
     umask(022);
-    if (sandbox_setup(&sandbox, o.sandbox_user, cat.kit, o.hide, o.nhide, err,
-                      sizeof(err)) != 0 ||
+    if (setup_walls(&o, &cat, &sandbox, stage, err, sizeof(err)) != 0 ||
         (o.machine_lock != NULL &&
          machine_lock_open(o.machine_lock, err, sizeof(err)) != 0)) {
         fprintf(stderr, "grader: %s\n", err);
@@ -350,6 +382,7 @@ main(int argc, char **argv)
 
     struct grade_options gopt = {
         .catalogue = &cat,
+        .kit_root = sandbox.staged ? stage : cat.kit,
         .machine = &g.machine,
         .keep_workdir = o.keep,
         .progress = o.progress,

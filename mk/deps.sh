@@ -16,12 +16,13 @@ set -u
 # (with subunit, which its pkg-config file names) for every test suite; hwloc
 # for topology; inih and jansson for the grader's lab.ini and results.json;
 # nettle for its seeds' HMAC; libelf to read the symbols of the objects it vets;
+# rsync to stage the kit where the sandbox user can read it;
 # gnuplot for plots; Doxygen for the API pages; gdb for deadlock reports;
 # Node.js (for the pinned Marp CLI) and Chromium (to test the slides as a
 # reader's browser shows them), with the fonts the slides and plots use;
 # zip for `make gradescope`; and for the kit's own tests (tests/), Debian's
 # Python with pytest, pytest-xdist (both cores at once) and PyYAML (the CI
-# templates), unzip and patch (the fixtures), and Coccinelle (spatch: the
+# templates), unzip and patch (the fixtures), git (the tree's checks), and Coccinelle (spatch: the
 # mutation operators of tests/mutation/).
 #
 # The grading set comes first: what building and grading need. Not Doxygen,
@@ -38,6 +39,7 @@ libinih-dev
 libjansson-dev
 nettle-dev
 libelf-dev
+rsync
 gnuplot-nox
 gdb
 fonts-dejavu-core
@@ -49,6 +51,7 @@ chromium
 zip
 unzip
 patch
+git
 python3
 python3-pytest
 python3-pytest-xdist

@@ -11,7 +11,7 @@ GRADER_OBJS = $(patsubst $(KIT_ROOT)/grader/%.c,$(GRADER_DIR)/%.o,$(GRADER_SRCS)
 GRADER_LIB_OBJS = $(filter-out $(GRADER_DIR)/main.o,$(GRADER_OBJS))
 GRADER = $(GRADER_DIR)/grader
 GRADER_PKGS := inih jansson nettle libelf
-KIT_REQUIRES += pc:inih pc:jansson pc:nettle pc:libelf cmd:gnuplot cmd:gdb
+KIT_REQUIRES += pc:inih pc:jansson pc:nettle pc:libelf cmd:rsync cmd:gnuplot cmd:gdb
 
 GRADER_TEST_SRCS := $(wildcard $(KIT_ROOT)/grader/tests/*.c)
 GRADER_TEST_OBJS = $(patsubst $(KIT_ROOT)/grader/tests/%.c,$(GRADER_DIR)/tests/%.o,$(GRADER_TEST_SRCS))

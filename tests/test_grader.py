@@ -230,3 +230,39 @@ def test_root_only_refusals(scratch):
     kit = broken_kit(scratch, '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = check\npoints = 1\n')
     kit.chmod(0o700)
     refusal("who cannot use the kit", "--kit", kit)
+
+
+@pytest.mark.duration(20)
+def test_a_kit_in_a_closed_folder_is_graded_through_its_stage():
+    """As root, a kit in a folder closed to others (a root home is 0700),
+    without mount walls (told to go without them, as a chroot or a
+    container that refuses mount namespaces would): the grader stages what
+    student code needs, and only that, where the sandbox user can read it,
+    and the solutions get full marks."""
+    if not IS_ROOT:
+        pytest.skip("needs root: only root switches student code's user")
+    with tempfile.TemporaryDirectory(prefix="kit-closed-") as top:
+        top = Path(top)
+        top.chmod(0o755)  # the stage and the work folders go here
+        home = top / "home"
+        home.mkdir(mode=0o700)
+        kit = home / "kit"
+        kit.mkdir()
+        for part in ("Makefile", "mk", "common", "labs", "solutions"):
+            src = ROOT / part
+            (shutil.copytree(src, kit / part) if src.is_dir() else shutil.copy2(src, kit / part))
+        g = grade(kit / "solutions", "01", kit=kit,
+                  env={"KIT_SANDBOX_WITHOUT": "mounts", "TMPDIR": str(top)})
+        full_marks(g)
+        assert "shown a copy of the kit" in g.ran.output, g.ran.output
+        assert "KIT_SANDBOX_WITHOUT says so" in g.ran.output, g.ran.output
+        stages = list(top.glob("kit-stage-*"))
+        assert len(stages) == 1, stages
+        staged = [p for p in stages[0].rglob("*") if p.is_file() and "build" not in p.relative_to(stages[0]).parts]
+        assert staged, "nothing was staged"
+        # Only what builds and runs need: no lab.ini, no solution (by
+        # content, whatever its name).
+        secret = {p.read_bytes() for p in (kit / "solutions").rglob("*.c")}
+        secret |= {p.read_bytes() for p in (kit / "labs").glob("*/kit/lab.ini")}
+        shown = [p for p in staged if p.read_bytes() in secret]
+        assert not shown, f"staged for student code: {shown}"

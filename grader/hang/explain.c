@@ -285,6 +285,30 @@ all_blocked(const struct diag *d)
     return futex > 0;
 }
 
+/* No thread shown runs or used CPU during the sample: each waits in the
+ * kernel, whatever for (a sleep, a pipe, a signal). */
+static bool
+all_asleep(const struct diag *d)
+{
+    size_t asleep = 0;
+
+    for (size_t i = 0; i < d->nprocs; i++) {
+        if (d->procs[i].skip)
+            continue;
+        for (size_t j = 0; j < d->procs[i].nthreads; j++) {
+            const struct hthread *t = &d->procs[i].threads[j];
+
+            if (t->kind == WAIT_GONE)
+                continue;
+            if (busy_percent(d, t) >= 5 || t->kind == WAIT_RUNNING ||
+                t->kind == WAIT_UNKNOWN)
+                return false;
+            asleep++;
+        }
+    }
+    return asleep > 0;
+}
+
 void
 explain_hang(struct text *b, struct diag *d, double seconds)
 {
@@ -300,6 +324,11 @@ explain_hang(struct text *b, struct diag *d, double seconds)
                   "suspected deadlock: after %.1f s every thread is blocked "
                   "waiting (for a lock, a condition variable, a barrier or "
                   "another thread) and none is running.\n",
+                  seconds);
+    else if (all_asleep(d))
+        text_addf(b,
+                  "after %.1f s no thread is running: each waits in the "
+                  "kernel, as below.\n",
                   seconds);
     else
         text_addf(b, "the program was still running after %.1f s (timed out)\n",

@@ -6,6 +6,7 @@
 #include "hang/explain.h"
 #include "hang/gdb.h"
 #include "hang/threads.h"
+#include "kit_time.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -138,25 +139,22 @@ hang_hook(void *options, const pid_t *pids, size_t npids, double seconds)
     return hang_diagnose(&req);
 }
 
-bool
-hang_deadlocked(const pid_t *pids, size_t npids, struct hang_cycle *last)
+/* Whether the wait-for cycle of `d` is the one at the last look, not
+ * moved; remembers this one. */
+static bool
+same_cycle(const struct diag *d, struct hang_cycle *last)
 {
     const struct hthread *cycle[HANG_MAX_CYCLE];
     struct hang_cycle now;
-    struct diag d;
     bool same;
 
     memset(&now, 0, sizeof(now));
-    if (read_tree(&d, pids, npids, NULL) != 0)
-        return false;
-    inspect_tree(&d);
-    now.n = threads_find_cycle(&d, cycle, HANG_MAX_CYCLE);
+    now.n = threads_find_cycle(d, cycle, HANG_MAX_CYCLE);
     for (size_t i = 0; i < now.n; i++) {
         now.tids[i] = cycle[i]->tid;
         now.futex[i] = cycle[i]->futex;
         now.cpu += cycle[i]->cpu1;
     }
-    free_tree(&d);
     /* The same threads waiting on the same locks, and no CPU used: the
      * cycle did not move between the two looks. */
     same = now.n > 0 && now.n == last->n && now.cpu == last->cpu &&
@@ -166,10 +164,63 @@ hang_deadlocked(const pid_t *pids, size_t npids, struct hang_cycle *last)
     return same;
 }
 
-bool
+/* Whether every thread of `d` is asleep and none has run since the first
+ * look that found them so, RUN_ASLEEP_SECONDS ago or more; remembers this
+ * look. A thread that cannot be read counts as awake: unsure is not
+ * stuck. */
+static bool
+asleep_for_good(const struct diag *d, struct hang_asleep *last, int64_t now_ns)
+{
+    struct hang_asleep now = {.since_ns = now_ns};
+
+    for (size_t i = 0; i < d->nprocs; i++)
+        for (size_t j = 0; j < d->procs[i].nthreads; j++) {
+            const struct hthread *t = &d->procs[i].threads[j];
+            unsigned long long switches = threads_switches(t);
+
+            /* R runs or waits for a CPU; a kind unknown may be either. */
+            if (t->kind == WAIT_RUNNING || t->kind == WAIT_UNKNOWN ||
+                !t->cpu1_ok || switches == THREADS_NO_SWITCHES) {
+                last->since_ns = 0;
+                return false;
+            }
+            now.nthreads++;
+            now.tids += (unsigned long long)t->tid;
+            now.activity += t->cpu1 + switches;
+        }
+    if (now.nthreads == 0) {
+        last->since_ns = 0;
+        return false;
+    }
+    if (last->since_ns != 0 && now.nthreads == last->nthreads &&
+        now.tids == last->tids && now.activity == last->activity)
+        now.since_ns = last->since_ns; /* nothing ran since */
+    *last = now;
+    return now_ns - now.since_ns >= (int64_t)RUN_ASLEEP_SECONDS * 1000000000;
+}
+
+enum run_stuck
+hang_stuck(const pid_t *pids, size_t npids, struct hang_watch *watch,
+           int64_t now_ns)
+{
+    struct diag d;
+    enum run_stuck stuck = RUN_NOT_STUCK;
+
+    if (read_tree(&d, pids, npids, NULL) != 0)
+        return RUN_NOT_STUCK;
+    inspect_tree(&d);
+    if (same_cycle(&d, &watch->cycle))
+        stuck = RUN_STUCK_CYCLE;
+    else if (asleep_for_good(&d, &watch->asleep, now_ns))
+        stuck = RUN_STUCK_ASLEEP;
+    free_tree(&d);
+    return stuck;
+}
+
+enum run_stuck
 hang_stuck_hook(void *options, const pid_t *pids, size_t npids)
 {
     struct hang_options *o = options;
 
-    return hang_deadlocked(pids, npids, &o->last);
+    return hang_stuck(pids, npids, &o->watch, kit_now_ns());
 }

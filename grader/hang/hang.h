@@ -8,8 +8,11 @@
 #ifndef GRADER_HANG_HANG_H
 #define GRADER_HANG_HANG_H
 
+#include "run/runner.h"
+
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* What to diagnose. */
@@ -34,11 +37,7 @@ struct hang_request {
  * blocked waiting, else with "the program was still running after N s". */
 char *hang_diagnose(const struct hang_request *request);
 
-/* Whether the tree is stuck for good: a wait-for cycle among its threads
- * (read from /proc and the lock owners, not guessed), the same cycle as at
- * the last call, and none of its threads having used CPU since. A cycle of
- * mutex waits and joins can never come undone by itself. `last` remembers
- * the cycle between calls (start it zeroed). */
+/* The cycle seen at the last look (see hang_stuck()). */
 #define HANG_MAX_CYCLE 16
 struct hang_cycle {
     size_t n;
@@ -46,20 +45,48 @@ struct hang_cycle {
     unsigned long long futex[HANG_MAX_CYCLE];
     unsigned long long cpu; /* ticks of the cycle's threads */
 };
-bool hang_deadlocked(const pid_t *pids, size_t npids, struct hang_cycle *last);
+
+/* The whole tree as last seen asleep: since when, and how much it had
+ * run, so that a look that finds the same knows nothing ran between. */
+struct hang_asleep {
+    int64_t since_ns; /* 0: not asleep at the last look */
+    size_t nthreads;
+    unsigned long long tids;     /* their sum: the same threads */
+    unsigned long long activity; /* CPU ticks and context switches */
+};
+
+/* What the looks remember between calls (start it zeroed). */
+struct hang_watch {
+    struct hang_cycle cycle;
+    struct hang_asleep asleep;
+};
+
+/* Whether the tree is stuck for good, at time `now_ns` (kit_now_ns()):
+ * - RUN_STUCK_CYCLE: a wait-for cycle among its threads (read from /proc
+ *   and the lock owners, not guessed), the same cycle as at the last
+ *   call, and none of its threads having used CPU since. A cycle of mutex
+ *   waits and joins can never come undone by itself.
+ * - RUN_STUCK_ASLEEP: every thread of the tree asleep, and none having run
+ *   at all (not one context switch, not one tick of CPU) for
+ *   RUN_ASLEEP_SECONDS. Nothing inside the tree can wake it, and nothing
+ *   outside will: the sandbox has no network and no other process writes
+ *   to it. Only a timer could, and no test of the kit sleeps that long.
+ * - RUN_NOT_STUCK otherwise. */
+enum run_stuck hang_stuck(const pid_t *pids, size_t npids,
+                          struct hang_watch *watch, int64_t now_ns);
 
 /* What the hooks need besides the tree: the student's files (for their
- * frames) and the gdb to use, as in struct hang_request, and the cycle
- * last seen. Zero it all for every run. */
+ * frames) and the gdb to use, as in struct hang_request, and what the
+ * looks remember. Zero it all for every run. */
 struct hang_options {
     char *const *student_files;
     const char *gdb;
-    struct hang_cycle last;
+    struct hang_watch watch;
 };
 
-/* hang_diagnose() and hang_deadlocked() as the runner's hang hook
+/* hang_diagnose() and hang_stuck() as the runner's hang hook
  * (run/runner.h): `options` is a struct hang_options. */
 char *hang_hook(void *options, const pid_t *pids, size_t npids, double seconds);
-bool hang_stuck_hook(void *options, const pid_t *pids, size_t npids);
+enum run_stuck hang_stuck_hook(void *options, const pid_t *pids, size_t npids);
 
 #endif

@@ -254,6 +254,34 @@ classify_futex(struct hthread *t)
     }
 }
 
+unsigned long long
+threads_switches(const struct hthread *t)
+{
+    char path[96], line[128];
+    unsigned long long sum = 0;
+    int found = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)t->proc->pid,
+             (int)t->tid);
+    f = fopen(path, "re");
+    if (f == NULL)
+        return THREADS_NO_SWITCHES;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        unsigned long long n;
+
+        if (sscanf(line, "voluntary_ctxt_switches: %llu", &n) == 1 ||
+            sscanf(line, "nonvoluntary_ctxt_switches: %llu", &n) == 1) {
+            sum += n;
+            found++;
+        }
+    }
+    if (fclose(f) != 0) {
+        /* Read-only: the counts read are good. */
+    }
+    return found == 2 ? sum : THREADS_NO_SWITCHES;
+}
+
 void
 threads_inspect(struct hthread *t)
 {

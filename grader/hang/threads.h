@@ -93,6 +93,13 @@ int threads_list(struct hproc *p);
  * for of each thread. */
 void threads_inspect(struct hthread *t);
 
+/* How many times the thread has been switched to or from (voluntary and
+ * not, from /proc/PID/task/TID/status): a count that did not change means
+ * the thread did not run at all meanwhile, however briefly it would have.
+ * THREADS_NO_SWITCHES when unreadable. */
+#define THREADS_NO_SWITCHES (~0ULL)
+unsigned long long threads_switches(const struct hthread *t);
+
 /* Turn owner TIDs into edges of the wait-for graph. */
 void threads_link(struct diag *d);
 

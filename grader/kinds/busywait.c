@@ -150,7 +150,7 @@ kind_busywait(const struct kind_call *call, struct graded_test *result)
     env[0] = record.env;
     req.env = env;
     req.pass_fd = record.write_fd;
-    run_program(&req, &r);
+    kind_run(call, &req, &r);
     text = channel_take(&record, RECORD_MAX_BYTES, &len);
     run_describe(&r, how, sizeof(how));
     if (r.end != RUN_EXITED || r.exit_code != 0) {

@@ -202,6 +202,17 @@ kinds_read_lab(const struct catalogue *c, const char *lab,
     return -1;
 }
 
+int
+kind_run(const struct kind_call *call, const struct run_request *req,
+         struct run_result *result)
+{
+    int rc = run_program(req, result);
+
+    if (result->end == RUN_TIMED_OUT && call->timed_out != NULL)
+        *call->timed_out = true;
+    return rc;
+}
+
 struct run_request
 kind_request(const struct kind_call *call, char *const *argv,
              struct hang_options *hang)

@@ -35,6 +35,10 @@ struct kind_call {
     /* The limits of each run the kind makes: the table's, with lab.ini's
      * timeout put where the kind's time limit goes. */
     struct run_limits limits;
+    /* Set to true when a run of the test reaches its time limit (a hang
+     * the stuck check could not call final: a spin, or work too slow);
+     * NULL: not asked. */
+    bool *timed_out;
     /* Called before each measured run with a short description, to show
      * progress on a terminal; may be NULL. */
     void (*progress)(const char *what, void *ctx);
@@ -85,5 +89,10 @@ int kinds_read_lab(const struct catalogue *c, const char *lab,
  * the hang diagnosis (with `hang` filled in for the student's files). */
 struct run_request kind_request(const struct kind_call *call, char *const *argv,
                                 struct hang_options *hang);
+
+/* run_program() for a kind: the same, and a run that reaches its time
+ * limit is told to the caller through call->timed_out. */
+int kind_run(const struct kind_call *call, const struct run_request *req,
+             struct run_result *result);
 
 #endif

@@ -46,8 +46,7 @@ run_sanitized(const struct kind_call *call, char *const *env,
     result->score = 0;
     result->status = TEST_FAILED;
     report =
-        s.run.end != RUN_TIMED_OUT && s.run.end != RUN_DEADLOCKED &&
-                s.run.output != NULL
+        !run_hung(&s.run) && s.run.output != NULL
             ? sanitizer_report(s.run.output, call->student_files, call->nfiles)
             : NULL;
     if (report != NULL) {

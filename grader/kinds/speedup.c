@@ -246,7 +246,7 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
     const char *shown[] = {bench, NULL};
     if (reference)
         req.kit_shown = shown;
-    run_program(&req, &r);
+    kind_run(call, &req, &r);
     text = channel_take(&record, RECORD_MAX_BYTES, &len);
     run_describe(&r, how, sizeof(how));
     if (r.end != RUN_EXITED || r.exit_code != 0) {

@@ -76,7 +76,7 @@ run_binary(const struct kind_call *call, char *const *extra,
         }
         vars[0] = log.env;
         req.pass_fd = log.write_fd;
-        run_program(&req, r);
+        kind_run(call, &req, r);
         tap = channel_take(&log, TAP_MAX_BYTES, NULL);
         if (attempt > 0 || r->output == NULL ||
             strstr(r->output, "ThreadSanitizer: unexpected memory mapping") ==
@@ -111,10 +111,7 @@ void
 suite_describe_checks(struct text *t, const struct suite_run *run, int most)
 {
     const struct tap_log *tap = &run->tap;
-    int shown = 0,
-        total = run->run.end == RUN_TIMED_OUT || run->run.end == RUN_DEADLOCKED
-                    ? (int)tap->n
-                    : run->total;
+    int shown = 0, total = run_hung(&run->run) ? (int)tap->n : run->total;
 
     text_addf(t, "%d of %d checks passed\n", run->passed, total);
     for (size_t i = 0; i < tap->n && shown < most; i++) {
@@ -135,7 +132,7 @@ suite_failed(const struct kind_call *call, const struct suite_run *s,
     const struct run_result *r = &s->run;
 
     *status = TEST_FAILED;
-    if (r->end == RUN_TIMED_OUT || r->end == RUN_DEADLOCKED) {
+    if (run_hung(r)) {
         text_addf(out, "The tests %s.\n", s->how);
         if (r->hang_report != NULL)
             text_addf(out, "%s\n", r->hang_report);

@@ -289,6 +289,7 @@ enum how_ended {
     ENDED_BY_ITSELF,
     ENDED_TIMEOUT,
     ENDED_DEADLOCK,
+    ENDED_ASLEEP,
     ENDED_TOO_MANY,
     ENDED_OUT_OF_MEMORY,
     ENDED_STOP_LINE
@@ -309,13 +310,14 @@ struct watch {
 /* Read the output until the main process ends (left a zombie, for
  * tree_kill), the wall time is up, or the tree grows past the process
  * limit. Returns 0, or -1 with errno and the call that failed in *failed. */
-/* Whether the hang hook finds the run stuck for good. */
-static bool
+/* Whether the hang hook finds the run stuck for good, and why. */
+static enum run_stuck
 is_stuck(const struct run_hang_hook *hook, struct run_tree *tree)
 {
     size_t n = 0;
     pid_t *pids = tree_live(tree, &n);
-    bool stuck = pids != NULL && hook->stuck(hook->ctx, pids, n);
+    enum run_stuck stuck =
+        pids != NULL ? hook->stuck(hook->ctx, pids, n) : RUN_NOT_STUCK;
 
     free(pids);
     return stuck;
@@ -362,9 +364,12 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
             return 0;
         }
         if (req->hang.stuck != NULL && now >= next_stuck) {
-            if (is_stuck(&req->hang, tree)) {
+            enum run_stuck stuck = is_stuck(&req->hang, tree);
+
+            if (stuck != RUN_NOT_STUCK) {
                 w->end_ns = kit_now_ns();
-                w->how = ENDED_DEADLOCK;
+                w->how =
+                    stuck == RUN_STUCK_CYCLE ? ENDED_DEADLOCK : ENDED_ASLEEP;
                 return 0;
             }
             next_stuck = kit_now_ns() + STUCK_INTERVAL_NS;
@@ -645,7 +650,8 @@ run_program(const struct run_request *req, struct run_result *res)
         goto out;
     }
 
-    if (w.how == ENDED_TIMEOUT || w.how == ENDED_DEADLOCK)
+    if (w.how == ENDED_TIMEOUT || w.how == ENDED_DEADLOCK ||
+        w.how == ENDED_ASLEEP)
         diagnose(req, tree, &w, res);
     if (kill_run(tree, w.how == ENDED_BY_ITSELF, &status, res) != 0) {
         /* Reported in the output: a grade must not hide a process that
@@ -675,6 +681,9 @@ run_program(const struct run_request *req, struct run_result *res)
         break;
     case ENDED_DEADLOCK:
         res->end = RUN_DEADLOCKED;
+        break;
+    case ENDED_ASLEEP:
+        res->end = RUN_ASLEEP;
         break;
     case ENDED_TOO_MANY:
         res->end = RUN_TOO_MANY_PROCESSES;
@@ -763,6 +772,12 @@ run_describe(const struct run_result *r, char *buf, size_t len)
                  "cycle that did not move",
                  r->wall_seconds);
         break;
+    case RUN_ASLEEP:
+        snprintf(buf, len,
+                 "hung asleep: stopped after %.1f s, every one of its threads "
+                 "asleep and none having run for %d s",
+                 r->wall_seconds, RUN_ASLEEP_SECONDS);
+        break;
     case RUN_TIMED_OUT:
         snprintf(buf, len, "timed out after %.1f s",
                  r->limits.wall_seconds > 0 ? r->limits.wall_seconds
@@ -789,6 +804,13 @@ run_describe(const struct run_result *r, char *buf, size_t len)
         break;
     }
     }
+}
+
+bool
+run_hung(const struct run_result *r)
+{
+    return r->end == RUN_TIMED_OUT || r->end == RUN_DEADLOCKED ||
+           r->end == RUN_ASLEEP;
 }
 
 void

@@ -15,15 +15,20 @@
 
 struct sandbox;
 
+/* Why the hang hook finds a run stuck for good (hang/hang.h says how it
+ * knows): its threads in a wait-for cycle, or every one of them asleep
+ * with none having run for RUN_ASLEEP_SECONDS. */
+enum run_stuck { RUN_NOT_STUCK, RUN_STUCK_CYCLE, RUN_STUCK_ASLEEP };
+#define RUN_ASLEEP_SECONDS 5
+
 /* What to do with a run that hangs, with its whole tree still alive; the
  * hang stage (hang/hang.h) gives both, and the runner knows nothing of
  * how. `stuck`, asked about once a second while the run goes on: whether
- * it can never end by itself (its threads deadlocked), and then the run is
- * stopped at once instead of at its time limit. `diagnose`, on a timeout
- * or once stuck: where it hangs, in a malloc'ed text or NULL. Either may be
- * NULL. */
+ * it can never end by itself, and then the run is stopped at once instead
+ * of at its time limit. `diagnose`, on a timeout or once stuck: where it
+ * hangs, in a malloc'ed text or NULL. Either may be NULL. */
 struct run_hang_hook {
-    bool (*stuck)(void *ctx, const pid_t *pids, size_t npids);
+    enum run_stuck (*stuck)(void *ctx, const pid_t *pids, size_t npids);
     char *(*diagnose)(void *ctx, const pid_t *pids, size_t npids,
                       double seconds);
     void *ctx;
@@ -71,7 +76,8 @@ enum run_end {
     RUN_EXITED,     /* exit_code is valid */
     RUN_SIGNALED,   /* signal is valid (a crash, or RLIMIT_CPU's SIGXCPU) */
     RUN_TIMED_OUT,  /* past wall_seconds: killed */
-    RUN_DEADLOCKED, /* the hang hook found it stuck for good: killed */
+    RUN_DEADLOCKED, /* the hang hook found a wait-for cycle: killed */
+    RUN_ASLEEP,     /* the hang hook found it asleep for good: killed */
     RUN_TOO_MANY_PROCESSES, /* past limits.processes: killed */
     RUN_OUT_OF_MEMORY,      /* the kernel killed a process of it for
                                tree_memory_mb: the rest was killed then */
@@ -90,8 +96,8 @@ struct run_result {
     size_t output_len;
     size_t output_total;   /* bytes the program wrote in all */
     bool output_truncated; /* the middle was cut: "[... N bytes cut ...]" */
-    /* The hang hook's text on RUN_TIMED_OUT or RUN_DEADLOCKED; NULL
-     * otherwise. */
+    /* The hang hook's text on RUN_TIMED_OUT, RUN_DEADLOCKED or RUN_ASLEEP;
+     * NULL otherwise. */
     char *hang_report;
     /* Processes of the tree still alive after the main one ended (escaped
      * with setsid, or orphaned), found and killed. Counted only when the
@@ -129,6 +135,10 @@ int run_program(const struct run_request *request, struct run_result *result);
 /* A one-line description of how a run ended: "exited with status 1",
  * "killed by signal 11 (Segmentation fault)", "timed out after 10.0 s". */
 void run_describe(const struct run_result *result, char *buf, size_t len);
+
+/* Whether the run was stopped for hanging: past its time limit, or stuck
+ * for good (RUN_TIMED_OUT, RUN_DEADLOCKED, RUN_ASLEEP). */
+bool run_hung(const struct run_result *result);
 
 void run_result_free(struct run_result *result);
 

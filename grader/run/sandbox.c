@@ -143,12 +143,37 @@ probe(const struct sandbox *s, const char *const *shown, const char **step)
 }
 
 static void
-add_missing(struct sandbox *s, const char *what, const char *step, int err)
+add_missing_why(struct sandbox *s, const char *what, const char *why)
 {
     size_t used = strlen(s->missing);
 
-    snprintf(s->missing + used, sizeof(s->missing) - used, "%s%s (%s: %s)",
-             used > 0 ? "; " : "", what, step, strerror(err));
+    snprintf(s->missing + used, sizeof(s->missing) - used, "%s%s (%s)",
+             used > 0 ? "; " : "", what, why);
+}
+
+static void
+add_missing(struct sandbox *s, const char *what, const char *step, int err)
+{
+    char why[160];
+
+    snprintf(why, sizeof(why), "%s: %s", step, strerror(err));
+    add_missing_why(s, what, why);
+}
+
+bool
+sandbox_told_without(const char *wall)
+{
+    const char *list = getenv(SANDBOX_WITHOUT_VAR);
+    size_t len = strlen(wall);
+
+    for (const char *p = list; p != NULL && *p != '\0';) {
+        size_t n = strcspn(p, ",");
+
+        if (n == len && strncmp(p, wall, len) == 0)
+            return true;
+        p += n + (p[n] == ',');
+    }
+    return false;
 }
 
 int
@@ -207,7 +232,10 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
         add_missing(s, "no network isolation", step, e);
     trial.no_network = false;
     trial.own_mounts = true;
-    if ((e = probe(&trial, NULL, &step)) == 0)
+    if (sandbox_told_without("mounts"))
+        add_missing_why(s, "the kit not made read-only and no folder hidden",
+                        SANDBOX_WITHOUT_VAR " says so");
+    else if ((e = probe(&trial, NULL, &step)) == 0)
         s->own_mounts = true;
     else
         add_missing(s, "the kit not made read-only and no folder hidden", step,
@@ -238,11 +266,9 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
     if (e != 0) {
         snprintf(err, errlen,
                  "student code is to run as %s, who cannot use the kit at %s "
-                 "(%s: %s): open its folders to other users (chmod o+rx on "
-                 "each one above it), move the kit, or name another user "
-                 "with --sandbox-user",
+                 "(%s: %s)",
                  s->user, kit, step, strerror(e));
-        return -1;
+        return SANDBOX_KIT_CLOSED;
     }
     return 0;
 }
@@ -535,8 +561,13 @@ sandbox_describe(const struct sandbox *s, char *buf, size_t len)
     }
     snprintf(buf, len,
              "Student code ran as %s (uid %d), who cannot write the kit, the "
-             "builds or the results%s, under limits on time, memory, "
+             "builds or the results%s%s, under limits on time, memory, "
              "processes, open files, file size and output.%s%s",
-             s->user, (int)s->uid, walls,
-             s->missing[0] != '\0' ? " Not available here: " : "", s->missing);
+             s->user, (int)s->uid,
+             s->staged ? " (the kit's folder being closed to it, it was shown "
+                         "a copy of the kit's sources and builds, without "
+                         "solutions, lab.ini or the kit's own tests)"
+                       : "",
+             walls, s->missing[0] != '\0' ? " Not available here: " : "",
+             s->missing);
 }

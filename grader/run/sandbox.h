@@ -37,12 +37,26 @@ struct sandbox {
                                       remount must keep */
     char uid_map[64], gid_map[64]; /* for a user namespace: "UID UID 1" */
     char missing[1024]; /* the walls left out, and why; "" when none */
+    bool staged;        /* `kit` is a stage of the kit (prepare/stage.h) */
 };
+
+/* The environment variable that tells the grader to go without walls the
+ * host does give, to test the paths taken where it does not: a comma-
+ * separated list of "mounts" (no mount namespace) and "cgroups" (no pids
+ * or memory cgroup). */
+#define SANDBOX_WITHOUT_VAR "KIT_SANDBOX_WITHOUT"
+
+/* Whether SANDBOX_WITHOUT_VAR names `wall`. */
+bool sandbox_told_without(const char *wall);
 
 /* Decide and probe the walls. `user` is a user name or number (NULL:
  * "nobody"), used only as root. `hide` lists folders student code must not
- * see. Returns 0, or -1 with the reason in `err` when grading must not go on
- * (as root, a sandbox user that does not exist or cannot read the kit). */
+ * see. Returns 0; SANDBOX_KIT_CLOSED, with the reason in `err`, when the
+ * sandbox user cannot reach the kit (as root, with the kit in a folder
+ * closed to others: then stage it, prepare/stage.h, and set up again on
+ * the stage); or -1 with the reason in `err` when grading must not go on
+ * (a sandbox user that does not exist, or is root). */
+#define SANDBOX_KIT_CLOSED (-2)
 int sandbox_setup(struct sandbox *s, const char *user, const char *kit,
                   char *const *hide, int nhide, char *err, size_t errlen);
 

@@ -505,17 +505,46 @@ START_TEST(deadlock_is_stopped_in_seconds)
 }
 END_TEST
 
-/* A program that sleeps, blocked in the kernel but in no wait-for cycle,
- * is never taken for stuck: it runs to its time limit, past the two looks
- * of the stuck hook (at 1 and 2 s) that a deadlock takes. */
-START_TEST(sleeping_program_is_not_stuck)
+/* A program asleep for good (in pause(), no thread of it ever to run
+ * again) is stopped once none of its threads has run for
+ * RUN_ASLEEP_SECONDS, long before its time limit. */
+START_TEST(asleep_for_good_is_stopped_in_seconds)
 {
     char *argv[] = {misbehave, "sleep", NULL};
+    struct hang_options hang = {.gdb = ""};
+    struct run_request req = {
+        .argv = argv,
+        .cwd = bin_dir,
+        .limits = {.wall_seconds = 60},
+        .hang = {.stuck = hang_stuck_hook, .diagnose = hang_hook, .ctx = &hang},
+    };
+    struct run_result r;
+    char how[200];
+
+    ck_assert_msg(built, "the test programs did not build: %s", build_error);
+    ck_assert_int_eq(run_program(&req, &r), 0);
+    ck_assert_int_eq(r.end, RUN_ASLEEP);
+    ck_assert_msg(r.wall_seconds >= RUN_ASLEEP_SECONDS &&
+                      r.wall_seconds < RUN_ASLEEP_SECONDS + 5,
+                  "stopped after %.1f s", r.wall_seconds);
+    ck_assert_msg(strstr(r.hang_report, "no thread is running") != NULL, "%s",
+                  r.hang_report);
+    run_describe(&r, how, sizeof(how));
+    ck_assert_msg(strstr(how, "hung asleep: stopped after") != NULL, "%s", how);
+    run_result_free(&r);
+}
+END_TEST
+
+/* A program that wakes up now and then is never taken for stuck, however
+ * little it does: it runs to its time limit, past RUN_ASLEEP_SECONDS. */
+START_TEST(napping_program_is_not_stuck)
+{
+    char *argv[] = {misbehave, "nap", NULL};
     struct hang_options hang = {0};
     struct run_request req = {
         .argv = argv,
         .cwd = bin_dir,
-        .limits = {.wall_seconds = 2.3},
+        .limits = {.wall_seconds = RUN_ASLEEP_SECONDS + 2},
         .hang = {.stuck = hang_stuck_hook, .ctx = &hang},
     };
     struct run_result r;
@@ -623,7 +652,8 @@ run_suite(void)
     tcase_add_test(hangs, deadlock_is_found_without_gdb);
     tcase_add_test(hangs, busy_program_is_reported_running);
     tcase_add_test(hangs, deadlock_is_stopped_in_seconds);
-    tcase_add_test(hangs, sleeping_program_is_not_stuck);
+    tcase_add_test(hangs, asleep_for_good_is_stopped_in_seconds);
+    tcase_add_test(hangs, napping_program_is_not_stuck);
     /* Its tests wait on programs that sleep or deadlock: make runs them
      * beside the rest (CK_INCLUDE_TAGS, mk/grader.mk). */
     tcase_set_tags(hangs, "waits");

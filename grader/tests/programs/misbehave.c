@@ -157,6 +157,9 @@ main(int argc, char **argv)
     if (strcmp(mode, "sleep") == 0)
         for (;;)
             pause();
+    if (strcmp(mode, "nap") == 0)
+        for (;;)
+            usleep(200 * 1000); /* wakes five times a second, for nothing */
     if (strcmp(mode, "flood") == 0 && argc > 2)
         return flood(atol(argv[2]));
     if (strcmp(mode, "escape") == 0)
@@ -167,8 +170,9 @@ main(int argc, char **argv)
         spin_forever();
     if (strcmp(mode, "env") == 0)
         return show_environment();
-    fprintf(stderr,
-            "usage: misbehave exit N | segv | sleep | flood MB | escape | "
-            "forkbomb | spin | env\n");
+    fprintf(
+        stderr,
+        "usage: misbehave exit N | segv | sleep | nap | flood MB | escape | "
+        "forkbomb | spin | env\n");
     return 2;
 }
