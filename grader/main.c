@@ -373,7 +373,15 @@ main(int argc, char **argv)
         return 2;
     }
     sandbox_describe(&sandbox, walls, sizeof(walls));
+    {
+        char caps[400];
+        size_t used = strlen(walls);
+
+        run_describe_caps(caps, sizeof(caps));
+        snprintf(walls + used, sizeof(walls) - used, " %s", caps);
+    }
     g.sandbox = strdup(walls);
+    (void)run_raise_priority(); /* without root, the walls say so */
     if (run_become_subreaper() != 0)
         g.notes = strdup("this system did not let the grader adopt orphaned "
                          "processes: a process escaping with setsid could "

@@ -102,3 +102,62 @@ def test_attack_contained(folder, listener):
         "a report holds the attack's forgery"
     assert "Instructors: change points" not in str(g.results), \
         "student code read the lab's lab.ini"
+
+
+def tasks_of(uid):
+    """How many tasks (threads) the user `uid` runs, from /proc."""
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields["Uid"].split()[0]) == uid:
+            n += int(fields["Threads"])
+    return n
+
+
+# The attacks on the limits that cgroups give, again where the host has
+# none (a chroot, some containers): told to go without them, the grader
+# caps processes with RLIMIT_NPROC and memory by sampling the tree and the
+# sanitizer's own limit.
+WITHOUT_CGROUPS = ["fork-bomb", "memory-hog", "memory-hog-asan"]
+
+
+@pytest.mark.xdist_group("attacks")
+@pytest.mark.duration(8)
+@pytest.mark.parametrize("name", WITHOUT_CGROUPS)
+def test_attack_contained_without_cgroups(name):
+    if not IS_ROOT:
+        pytest.skip("needs root: the cap is on a user of the attack's own")
+    folder = FIXTURES / "attacks" / name
+    expect = Expect.read(folder / "expect")
+    peak = [0]
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            peak[0] = max(peak[0], tasks_of(ATTACK_UID))
+            done.wait(0.05)
+
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    try:
+        g = grade(folder, expect.lab, only=expect.only, timeout=expect.timeout,
+                  extra=["--sandbox-user", str(ATTACK_UID)],
+                  env={"KIT_SANDBOX_WITHOUT": "cgroups"})
+    finally:
+        done.set()
+        t.join()
+    assert g.status in (0, 1, 3), str(g.ran)
+    assert "no pids cgroup here" in g.ran.output and "KIT_SANDBOX_WITHOUT says so" in g.ran.output, \
+        g.ran.output
+    problems = expect.problems(g)
+    assert not problems, "\n".join(problems) + "\n" + str(g.ran)
+    # The suites' cap (lab.ini's kinds: 1024 tasks), never passed.
+    assert peak[0] <= 1024, f"the sandbox's user ran {peak[0]} tasks at once"
+    left = subprocess.run(["pgrep", "-u", str(ATTACK_UID)], capture_output=True, text=True)
+    assert left.returncode != 0, f"processes of the sandbox's user are still running: {left.stdout}"

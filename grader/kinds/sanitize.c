@@ -7,6 +7,7 @@
 #include "kinds/sanitizer.h"
 #include "kinds/suite.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,13 +23,17 @@ static char *const tsan_env[] = {
     "report_signal_unsafe=0",
     NULL,
 };
-static char *const asan_env[] = {
-    "ASAN_OPTIONS=detect_leaks=1 exitcode=67 abort_on_error=0 "
-    "allocator_may_return_null=1 fast_unwind_on_malloc=0 "
-    "malloc_context_size=30",
-    "UBSAN_OPTIONS=print_stacktrace=1 halt_on_error=1",
-    NULL,
-};
+/* ASAN_OPTIONS also bounds each process's resident memory at the run's
+ * memory limit (hard_rss_limit_mb): where the host gives no memory cgroup,
+ * nothing else bounds a sanitizer build, whose shadow memory rules out an
+ * address-space limit. */
+#define ASAN_OPTIONS                                                           \
+    "ASAN_OPTIONS=detect_leaks=1 exitcode=67 abort_on_error=0 "                \
+    "allocator_may_return_null=1 fast_unwind_on_malloc=0 "                     \
+    "malloc_context_size=30 hard_rss_limit_mb=%ld"
+#define UBSAN_OPTIONS "UBSAN_OPTIONS=print_stacktrace=1 halt_on_error=1"
+/* What AddressSanitizer prints when it stops a process at that limit. */
+#define RSS_LIMIT_HIT "AddressSanitizer: hard rss limit exhausted"
 
 static void
 run_sanitized(const struct kind_call *call, char *const *env,
@@ -49,7 +54,13 @@ run_sanitized(const struct kind_call *call, char *const *env,
         !run_hung(&s.run) && s.run.output != NULL
             ? sanitizer_report(s.run.output, call->student_files, call->nfiles)
             : NULL;
-    if (report != NULL) {
+    if (s.run.output != NULL && strstr(s.run.output, RSS_LIMIT_HIT) != NULL) {
+        text_addf(&out,
+                  "The tests went past their memory limit (%ld MB for one "
+                  "process, AddressSanitizer's hard_rss_limit_mb) and were "
+                  "stopped.\n",
+                  call->limits.tree_memory_mb);
+    } else if (report != NULL) {
         text_addf(&out, "%s reported a problem:\n%s", sanitizer, report);
     } else if (suite_failed(call, &s, &out, &status)) {
         result->status = status;
@@ -80,5 +91,9 @@ kind_tsan(const struct kind_call *call, struct graded_test *result)
 void
 kind_asan(const struct kind_call *call, struct graded_test *result)
 {
-    run_sanitized(call, asan_env, "AddressSanitizer and UBSan", result);
+    char asan[sizeof(ASAN_OPTIONS) + 24];
+    char *env[] = {asan, UBSAN_OPTIONS, NULL};
+
+    snprintf(asan, sizeof(asan), ASAN_OPTIONS, call->limits.tree_memory_mb);
+    run_sanitized(call, env, "AddressSanitizer and UBSan", result);
 }

@@ -20,6 +20,7 @@
 
 enum child_step {
     STEP_SETPGID,
+    STEP_NICE,
     STEP_SANDBOX,
     STEP_DEATHSIG,
     STEP_SIGNALS,
@@ -32,12 +33,14 @@ enum child_step {
     STEP_RLIMIT_FSIZE,
     STEP_RLIMIT_NOFILE,
     STEP_RLIMIT_CORE,
+    STEP_RLIMIT_NPROC,
     STEP_EXEC,
     STEP_COUNT
 };
 
 static const char *const child_steps[STEP_COUNT] = {
     [STEP_SETPGID] = "setpgid",
+    [STEP_NICE] = "setpriority",
     [STEP_SANDBOX] = "entering the sandbox",
     [STEP_DEATHSIG] = "prctl(PR_SET_PDEATHSIG)",
     [STEP_SIGNALS] = "resetting signals",
@@ -50,6 +53,7 @@ static const char *const child_steps[STEP_COUNT] = {
     [STEP_RLIMIT_FSIZE] = "setrlimit(RLIMIT_FSIZE)",
     [STEP_RLIMIT_NOFILE] = "setrlimit(RLIMIT_NOFILE)",
     [STEP_RLIMIT_CORE] = "setrlimit(RLIMIT_CORE)",
+    [STEP_RLIMIT_NPROC] = "setrlimit(RLIMIT_NPROC)",
     [STEP_EXEC] = "execve",
 };
 
@@ -123,6 +127,10 @@ child_start(const struct child_plan *p)
         child_fail(p->err_w, STEP_SETPGID);
     /* Into the pids cgroup before anything of the student's runs, so that
      * its every fork is counted. Failing that, /proc polling still holds. */
+    /* The niceness the grader was started with, not the one it raised
+     * itself to (run_raise_priority()). */
+    if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) != 0)
+        child_fail(p->err_w, STEP_NICE);
     if (p->cgroup_procs != NULL)
         (void)cgroup_join(p->cgroup_procs);
     if (p->memory_procs != NULL)
@@ -185,6 +193,11 @@ child_start(const struct child_plan *p)
     if (l->open_files > 0 && limit_to(RLIMIT_NOFILE, (rlim_t)l->open_files,
                                       (rlim_t)l->open_files) != 0)
         child_fail(p->err_w, STEP_RLIMIT_NOFILE);
+    /* Without a pids cgroup the kernel still refuses a fork past the cap:
+     * RLIMIT_NPROC counts every task of the (now switched) real user. */
+    if (p->nproc > 0 &&
+        limit_to(RLIMIT_NPROC, (rlim_t)p->nproc, (rlim_t)p->nproc) != 0)
+        child_fail(p->err_w, STEP_RLIMIT_NPROC);
     /* A core of a crashing submission would only fill the work folder. */
     if (limit_to(RLIMIT_CORE, 0, 0) != 0)
         child_fail(p->err_w, STEP_RLIMIT_CORE);

@@ -25,6 +25,9 @@ struct child_plan {
     bool let_grader_trace;
     const char *cgroup_procs; /* the pids cgroup to join; NULL: none */
     const char *memory_procs; /* the v1 memory cgroup to join; NULL: none */
+    bool nice_set;            /* run at `nice`, the grader's own at its start */
+    int nice;
+    long nproc; /* RLIMIT_NPROC, where there is no pids cgroup; 0: none */
     const struct sandbox *sandbox; /* NULL: run as the grader's user */
     const char *workdir;           /* put back into the sandbox's /tmp */
     const char *const *kit_shown;  /* sandbox_enter()'s `shown` */

@@ -12,6 +12,8 @@ struct proc_stat {
     char state; /* R running, S sleeping, D disk wait, Z zombie, T stopped */
     unsigned long long utime, stime; /* clock ticks */
     unsigned long long start;        /* clock ticks after boot */
+    long threads;                    /* tasks of the process */
+    long rss_pages;                  /* resident memory, in pages */
     char comm[32];
 };
 
@@ -19,5 +21,9 @@ struct proc_stat {
  * Returns 0, or -1 when the file cannot be read (the process has ended) or
  * parsed. */
 int proc_read_stat(int dirfd, const char *path, struct proc_stat *st);
+
+/* How many tasks (threads of every process) whose real user is `uid` are
+ * alive: what RLIMIT_NPROC counts. -1 when /proc cannot be read. */
+long proc_count_tasks_of(uid_t uid);
 
 #endif

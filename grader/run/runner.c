@@ -9,6 +9,7 @@
 #include "run/child.h"
 #include "run/memory_cgroup.h"
 #include "run/pids_cgroup.h"
+#include "run/procstat.h"
 #include "run/sandbox.h"
 #include "run/tree.h"
 
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -303,9 +305,54 @@ struct watch {
     struct capture *cap;
     const struct pids_cgroup *cgroup;   /* the run's, if one could be made */
     const struct memory_cgroup *memory; /* the same */
+    bool nproc_capped; /* no pids cgroup: RLIMIT_NPROC caps the run */
+    bool rss_over;     /* no memory cgroup: the tree's RSS went past it */
     int64_t start_ns, end_ns;
     enum how_ended how;
 };
+
+/* The grader's niceness at its start, for the programs it runs. */
+static bool nice_saved;
+static int nice_at_start;
+
+/* How far above its programs the grader puts itself: as a thousand
+ * programs' weight, at the same niceness, is 1024 times its own, ten
+ * steps (a factor of about ten each) keep it answering. */
+#define GRADER_NICE_ABOVE 10
+
+int
+run_raise_priority(void)
+{
+    int now;
+
+    errno = 0;
+    now = getpriority(PRIO_PROCESS, 0);
+    if (now == -1 && errno != 0)
+        return -1;
+    if (geteuid() != 0)
+        return -1;
+    nice_at_start = now;
+    if (setpriority(PRIO_PROCESS, 0, now - GRADER_NICE_ABOVE) != 0)
+        return -1;
+    nice_saved = true;
+    return 0;
+}
+
+/* RLIMIT_NPROC for a run without a pids cgroup: what its user already
+ * runs, and the run's own cap on top. The count is of tasks, as the
+ * kernel's; the user is the sandbox's (as root) or the grader's own. 0:
+ * none (the tasks could not be counted). */
+static long
+nproc_cap(const struct run_request *req, bool *capped)
+{
+    uid_t uid = req->sandbox != NULL && req->sandbox->as_root
+                    ? req->sandbox->uid
+                    : getuid();
+    long now = proc_count_tasks_of(uid);
+
+    *capped = now >= 0;
+    return now >= 0 ? now + req->limits.processes : 0;
+}
 
 /* Read the output until the main process ends (left a zombie, for
  * tree_kill), the wall time is up, or the tree grows past the process
@@ -331,7 +378,12 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
     int64_t next_stuck = w->start_ns + STUCK_INTERVAL_NS;
     /* Without a subreaper the grader loses sight of orphans; sampling the
      * tree then at least remembers the sessions they escape into. */
-    bool scanning = limits->processes > 0 || !is_subreaper();
+    /* Without a memory cgroup the tree's resident memory is summed at each
+     * scan: a hog is stopped within a scan of its limit, not at its time
+     * limit. */
+    bool rss_watch = limits->tree_memory_mb > 0 && w->memory->dir[0] == '\0';
+    long page_kb = sysconf(_SC_PAGESIZE) / 1024;
+    bool scanning = limits->processes > 0 || !is_subreaper() || rss_watch;
     int64_t deadline = 0, next_scan = w->start_ns;
 
     if (limits->wall_seconds > 0)
@@ -375,6 +427,7 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
             next_stuck = kit_now_ns() + STUCK_INTERVAL_NS;
         }
         if (scanning && now >= next_scan) {
+            int64_t cpu = kit_thread_cpu_ns();
             long alive = tree_scan(tree);
             int64_t took;
 
@@ -386,20 +439,30 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
             }
             if (limits->processes > 0 && alive > res->processes_peak)
                 res->processes_peak = alive;
-            if (limits->processes > 0 && (alive > limits->processes ||
-                                          pids_cgroup_hit_limit(w->cgroup))) {
+            /* Under RLIMIT_NPROC the tree cannot pass the cap: reaching it
+             * is the sign, as a refused fork is in the cgroup's events. */
+            if (limits->processes > 0 &&
+                (alive > limits->processes ||
+                 pids_cgroup_hit_limit(w->cgroup) ||
+                 (w->nproc_capped && tree->tasks >= limits->processes))) {
                 w->end_ns = kit_now_ns();
                 w->how = ENDED_TOO_MANY;
                 return 0;
             }
             /* Past its memory limit a run is over: a test suite would only
              * hit it again in every test that allocates. */
-            if (memory_cgroup_hit_limit(w->memory)) {
+            if (rss_watch &&
+                tree->rss_pages * page_kb > limits->tree_memory_mb * 1024)
+                w->rss_over = true;
+            if (memory_cgroup_hit_limit(w->memory) || w->rss_over) {
                 w->end_ns = kit_now_ns();
                 w->how = ENDED_OUT_OF_MEMORY;
                 return 0;
             }
-            took = kit_now_ns() - now;
+            /* The scan's cost in the grader's CPU time, not in wall time:
+             * on a machine its run overloads, waiting for a CPU is not a
+             * cost to save, and the next look must not come later. */
+            took = kit_thread_cpu_ns() - cpu;
             next_scan = now + (20 * took > SCAN_INTERVAL_NS ? 20 * took
                                                             : SCAN_INTERVAL_NS);
         }
@@ -513,6 +576,7 @@ run_program(const struct run_request *req, struct run_result *res)
     struct watch w;
     struct pids_cgroup cg = {"", "", false};
     struct memory_cgroup mcg = {"", "", false};
+    bool nproc_capped = false;
     const char *failed = NULL;
     pid_t pid;
 
@@ -577,6 +641,8 @@ run_program(const struct run_request *req, struct run_result *res)
                      : req->kit_shown != NULL ? req->kit_shown
                                               : no_kit,
         .pass_fd = req->pass_fd,
+        .nice_set = nice_saved,
+        .nice = nice_at_start,
     };
     /* The passed descriptor is reopened by name (/dev/fd/N) as often as
      * not, which checks its owner: the sandbox's user must own it. */
@@ -588,6 +654,8 @@ run_program(const struct run_request *req, struct run_result *res)
     if (req->limits.processes > 0 &&
         pids_cgroup_create(&cg, req->limits.processes) == 0)
         plan.cgroup_procs = cg.procs;
+    else if (req->limits.processes > 0)
+        plan.nproc = nproc_cap(req, &nproc_capped);
     if (req->limits.tree_memory_mb > 0 &&
         memory_cgroup_create(&mcg, req->limits.tree_memory_mb, &cg) == 0 &&
         !mcg.v2)
@@ -640,6 +708,7 @@ run_program(const struct run_request *req, struct run_result *res)
                        .cap = &cap,
                        .cgroup = &cg,
                        .memory = &mcg,
+                       .nproc_capped = nproc_capped,
                        .start_ns = start_ns};
 
     if (watch_run(tree, req, &w, res, &failed) != 0) {
@@ -664,7 +733,7 @@ run_program(const struct run_request *req, struct run_result *res)
                  strerror(errno));
         capture_add(&cap, note, strlen(note));
     }
-    res->memory_limit_hit = memory_cgroup_hit_limit(&mcg);
+    res->memory_limit_hit = memory_cgroup_hit_limit(&mcg) || w.rss_over;
     /* Anything the tree walk missed is still in the cgroup. */
     {
         int missed = pids_cgroup_destroy(&cg);
@@ -804,6 +873,31 @@ run_describe(const struct run_result *r, char *buf, size_t len)
         break;
     }
     }
+}
+
+void
+run_describe_caps(char *buf, size_t len)
+{
+    struct pids_cgroup cg = {"", "", false};
+    struct memory_cgroup mcg = {"", "", false};
+    bool pids = pids_cgroup_create(&cg, 64) == 0;
+    bool memory = memory_cgroup_create(&mcg, 64, &cg) == 0;
+    const char *why = sandbox_told_without("cgroups") ? " (" SANDBOX_WITHOUT_VAR
+                                                        " says so)"
+                                                      : "";
+
+    memory_cgroup_destroy(&mcg);
+    pids_cgroup_destroy(&cg);
+    snprintf(buf, len, "%s; %s%s.",
+             pids ? "Processes were capped by a pids cgroup for each run"
+                  : "With no pids cgroup here, processes were capped by "
+                    "RLIMIT_NPROC on the tasks of the user that ran them",
+             memory ? "memory by a memory cgroup"
+                    : "with no memory cgroup, memory by the resident memory "
+                      "of each run's processes, summed every 50 ms, by "
+                      "AddressSanitizer's hard_rss_limit_mb and by "
+                      "RLIMIT_AS",
+             pids && memory ? "" : why);
 }
 
 bool

@@ -110,12 +110,22 @@ struct run_result {
     /* The most processes of the tree seen alive at once; the tree is sampled
      * every 50 ms or so only when limits.processes is set, else 0. */
     long processes_peak;
-    /* The kernel killed a process of the run for tree_memory_mb (the run
-     * then ends as RUN_OUT_OF_MEMORY, unless it ended first). */
+    /* The run went past tree_memory_mb: the kernel killed a process of it
+     * (a memory cgroup), or without one, the resident memory of its tree
+     * summed past it (the run then ends as RUN_OUT_OF_MEMORY, unless it
+     * ended first). */
     bool memory_limit_hit;
     pid_t pid;                /* of the main process; 0 if not started */
     struct run_limits limits; /* those of the request, for run_describe */
 };
+
+/* As root, raise the grader's priority over the programs it runs, which
+ * keep the niceness it was started with: a fork bomb capped by
+ * RLIMIT_NPROC (no pids cgroup) is a thousand processes that all want a
+ * CPU, and the grader must still look at /proc and kill them in seconds.
+ * The grader itself mostly waits, so its priority costs a measured run
+ * nothing. Call once at start; 0, or -1 where it may not. */
+int run_raise_priority(void);
 
 /* Make the grader a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so that
  * orphans of student code become its children and can be found and killed.
@@ -135,6 +145,12 @@ int run_program(const struct run_request *request, struct run_result *result);
 /* A one-line description of how a run ended: "exited with status 1",
  * "killed by signal 11 (Segmentation fault)", "timed out after 10.0 s". */
 void run_describe(const struct run_result *result, char *buf, size_t len);
+
+/* One sentence for the reports: how each run's processes and memory are
+ * capped on this host, found by making a cgroup of each kind and checking
+ * that it is one (cgroup.h): the cgroups, or the limits that stand in for
+ * them where the host has none (a chroot, some containers). */
+void run_describe_caps(char *buf, size_t len);
 
 /* Whether the run was stopped for hanging: past its time limit, or stuck
  * for good (RUN_TIMED_OUT, RUN_DEADLOCKED, RUN_ASLEEP). */

@@ -113,6 +113,7 @@ mark_members(struct run_tree *st)
     bool changed = true;
     long alive = 0;
 
+    st->rss_pages = st->tasks = 0;
     if (st->nprocs > st->cap_member) {
         unsigned char *m = realloc(st->member, st->nprocs);
 
@@ -146,8 +147,11 @@ mark_members(struct run_tree *st)
                 continue;
             st->member[i] = 1;
             changed = true;
-            if (!is_dead(p))
+            if (!is_dead(p)) {
                 alive++;
+                st->rss_pages += p->rss_pages;
+                st->tasks += p->threads;
+            }
             /* Only a group or session a process of the run leads: a process
              * may join a foreign group of its session, and that group must
              * not be killed. */
@@ -192,6 +196,11 @@ tree_kill(struct run_tree *st, bool counting, int *status,
     long long nap = 200 * 1000; /* 0.2 ms, doubling up to 20 ms */
     int rc = 0;
 
+    /* The main one's group first, in one call, before the scan: a fork
+     * bomb in it stops growing at once, and a scan of /proc among
+     * thousands of its processes, all running, takes long. */
+    if (!st->root_reaped && kill(-st->root, SIGKILL) != 0 && errno != ESRCH)
+        rc = -1;
     for (;;) {
         size_t pending = 0;
         bool root_group = !st->root_reaped;

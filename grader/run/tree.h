@@ -33,6 +33,9 @@ struct run_tree {
     size_t nprocs, cap_procs;
     unsigned char *member; /* per entry of procs */
     size_t cap_member;
+    long tasks;     /* threads of the run's live processes, at the last scan */
+    long rss_pages; /* resident memory of the run's live processes, summed
+                       at the last scan (shared pages once per process) */
 };
 
 /* What killing a tree found, for the run's result. */
