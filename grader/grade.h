@@ -18,7 +18,7 @@ struct sandbox;
 struct grade_options {
     const struct catalogue *catalogue; /* the kit and its labs */
     /* The kit as builds and runs of student code see it: the kit's own
-     * folder, or its stage (prepare/stage.h) where that is closed to the
+     * folder, or its mirror (prepare/mirror.h) where that is closed to the
      * sandbox user. The kit's objects are built there. */
     const char *kit_root;
     const struct machine_info *machine; /* probed once for the whole run */

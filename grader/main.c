@@ -9,7 +9,7 @@
 #include "describe.h"
 #include "grade.h"
 #include "kit_time.h"
-#include "prepare/stage.h"
+#include "prepare/mirror.h"
 #include "report/report.h"
 #include "run/machine_lock.h"
 #include "run/runner.h"
@@ -303,11 +303,11 @@ exit_status(const struct grade *g, int status, bool accept_held)
 }
 
 /* The sandbox's walls, on the kit itself or, where the sandbox user cannot
- * reach the kit's folder, on its stage. Returns 0, or -1 with the reason
+ * reach the kit's folder, on its mirror. Returns 0, or -1 with the reason
  * in `err`. */
 static int
 setup_walls(const struct options *o, const struct catalogue *cat,
-            struct sandbox *sandbox, char stage[PATH_MAX], char *err,
+            struct sandbox *sandbox, char mirror[PATH_MAX], char *err,
             size_t errlen)
 {
     char closed[1200];
@@ -320,16 +320,16 @@ setup_walls(const struct options *o, const struct catalogue *cat,
         snprintf(err, errlen, "%s", closed);
         return -1;
     }
-    if (stage_kit(cat->kit, stage, err, errlen) != 0)
+    if (mirror_kit(cat->kit, mirror, err, errlen) != 0)
         return -1;
-    rc = sandbox_setup(sandbox, o->sandbox_user, stage, o->hide, o->nhide, err,
+    rc = sandbox_setup(sandbox, o->sandbox_user, mirror, o->hide, o->nhide, err,
                        errlen);
     if (rc == SANDBOX_KIT_CLOSED)
         cut_printf(err, errlen,
-                   "%s, nor its stage %s: let the user in, or name another "
+                   "%s, nor its mirror %s: let the user in, or name another "
                    "with --sandbox-user",
-                   closed, stage);
-    sandbox->staged = rc == 0;
+                   closed, mirror);
+    sandbox->mirrored = rc == 0;
     return rc == 0 ? 0 : -1;
 }
 
@@ -338,7 +338,7 @@ main(int argc, char **argv)
 {
     static struct options o;
     static struct sandbox sandbox;
-    static char stage[PATH_MAX];
+    static char mirror[PATH_MAX];
     struct catalogue cat;
     struct grade g = {0};
     char err[1200], walls[1600];
@@ -365,7 +365,7 @@ main(int argc, char **argv)
     /* Builds made as the sandbox's user must stay readable by it once they
      * are root's again. */
     umask(022);
-    if (setup_walls(&o, &cat, &sandbox, stage, err, sizeof(err)) != 0 ||
+    if (setup_walls(&o, &cat, &sandbox, mirror, err, sizeof(err)) != 0 ||
         (o.machine_lock != NULL &&
          machine_lock_open(o.machine_lock, err, sizeof(err)) != 0)) {
         fprintf(stderr, "grader: %s\n", err);
@@ -390,7 +390,7 @@ main(int argc, char **argv)
 
     struct grade_options gopt = {
         .catalogue = &cat,
-        .kit_root = sandbox.staged ? stage : cat.kit,
+        .kit_root = sandbox.mirrored ? mirror : cat.kit,
         .machine = &g.machine,
         .keep_workdir = o.keep,
         .progress = o.progress,

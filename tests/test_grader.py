@@ -132,8 +132,8 @@ def test_describe_says_what_lab_ini_says():
     assert ran.output == "100\n", str(ran)
 
 
-def refusal(want, *args):
-    ran = run([GRADER, "--no-progress", *args])
+def refusal(want, *args, env=None):
+    ran = run([GRADER, "--no-progress", *args], env=env)
     assert ran.status == 2 and want in ran.output, \
         f"grader {' '.join(map(str, args))}: exit status {ran.status} (want 2), output lacks {want!r}:\n{ran.output}"
 
@@ -227,23 +227,38 @@ def test_build_failure_reported_once(scratch):
 @pytest.mark.skipif(not IS_ROOT, reason="the sandbox user's refusals need root")
 def test_root_only_refusals(scratch):
     refusal("no such user", "--kit", ROOT, "--sandbox-user", "no-such-user-here")
+    # A kit closed to the sandbox user is mirrored, in a folder that must
+    # be the grader's own: one planted where the mirror goes is refused.
     kit = broken_kit(scratch, '[lab]\ntitle = x\nsubmit = cores.c\n[test "t"]\nkind = check\npoints = 1\n')
     kit.chmod(0o700)
-    refusal("who cannot use the kit", "--kit", kit)
+    tmp = scratch / "tmp"
+    tmp.mkdir(mode=0o755)
+    planted = tmp / f"kit-mirror-{fnv1a64(str(kit.resolve())):016x}"
+    planted.mkdir()
+    planted.chmod(0o777)
+    refusal("is not a folder of the grader's own", "--kit", kit, env={"TMPDIR": str(tmp)})
+
+
+def fnv1a64(text):
+    """The hash that names a kit's mirror (grader/prepare/mirror.c)."""
+    h = 14695981039346656037
+    for b in text.encode():
+        h = ((h ^ b) * 1099511628211) % 2**64
+    return h
 
 
 @pytest.mark.duration(20)
-def test_a_kit_in_a_closed_folder_is_graded_through_its_stage():
+def test_a_kit_in_a_closed_folder_is_graded_through_its_mirror():
     """As root, a kit in a folder closed to others (a root home is 0700),
     without mount walls (told to go without them, as a chroot or a
-    container that refuses mount namespaces would): the grader stages what
+    container that refuses mount namespaces would): the grader mirrors what
     student code needs, and only that, where the sandbox user can read it,
     and the solutions get full marks."""
     if not IS_ROOT:
         pytest.skip("needs root: only root switches student code's user")
     with tempfile.TemporaryDirectory(prefix="kit-closed-") as top:
         top = Path(top)
-        top.chmod(0o755)  # the stage and the work folders go here
+        top.chmod(0o755)  # the mirror and the work folders go here
         home = top / "home"
         home.mkdir(mode=0o700)
         kit = home / "kit"
@@ -256,13 +271,13 @@ def test_a_kit_in_a_closed_folder_is_graded_through_its_stage():
         full_marks(g)
         assert "shown a copy of the kit" in g.ran.output, g.ran.output
         assert "KIT_SANDBOX_WITHOUT says so" in g.ran.output, g.ran.output
-        stages = list(top.glob("kit-stage-*"))
-        assert len(stages) == 1, stages
-        staged = [p for p in stages[0].rglob("*") if p.is_file() and "build" not in p.relative_to(stages[0]).parts]
-        assert staged, "nothing was staged"
+        mirrors = list(top.glob("kit-mirror-*"))
+        assert len(mirrors) == 1, mirrors
+        mirrored = [p for p in mirrors[0].rglob("*") if p.is_file() and "build" not in p.relative_to(mirrors[0]).parts]
+        assert mirrored, "nothing was mirrored"
         # Only what builds and runs need: no lab.ini, no solution (by
         # content, whatever its name).
         secret = {p.read_bytes() for p in (kit / "solutions").rglob("*.c")}
         secret |= {p.read_bytes() for p in (kit / "labs").glob("*/kit/lab.ini")}
-        shown = [p for p in staged if p.read_bytes() in secret]
-        assert not shown, f"staged for student code: {shown}"
+        shown = [p for p in mirrored if p.read_bytes() in secret]
+        assert not shown, f"mirrored for student code: {shown}"

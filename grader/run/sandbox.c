@@ -564,10 +564,11 @@ sandbox_describe(const struct sandbox *s, char *buf, size_t len)
              "builds or the results%s%s, under limits on time, memory, "
              "processes, open files, file size and output.%s%s",
              s->user, (int)s->uid,
-             s->staged ? " (the kit's folder being closed to it, it was shown "
-                         "a copy of the kit's sources and builds, without "
-                         "solutions, lab.ini or the kit's own tests)"
-                       : "",
+             s->mirrored
+                 ? " (the kit's folder being closed to it, it was shown "
+                   "a copy of the kit's sources and builds, without "
+                   "solutions, lab.ini or the kit's own tests)"
+                 : "",
              walls, s->missing[0] != '\0' ? " Not available here: " : "",
              s->missing);
 }

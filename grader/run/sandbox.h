@@ -37,7 +37,7 @@ struct sandbox {
                                       remount must keep */
     char uid_map[64], gid_map[64]; /* for a user namespace: "UID UID 1" */
     char missing[1024]; /* the walls left out, and why; "" when none */
-    bool staged;        /* `kit` is a stage of the kit (prepare/stage.h) */
+    bool mirrored;      /* `kit` is a mirror of the kit (prepare/mirror.h) */
 };
 
 /* The environment variable that tells the grader to go without walls the
@@ -53,8 +53,8 @@ bool sandbox_told_without(const char *wall);
  * "nobody"), used only as root. `hide` lists folders student code must not
  * see. Returns 0; SANDBOX_KIT_CLOSED, with the reason in `err`, when the
  * sandbox user cannot reach the kit (as root, with the kit in a folder
- * closed to others: then stage it, prepare/stage.h, and set up again on
- * the stage); or -1 with the reason in `err` when grading must not go on
+ * closed to others: then mirror it, prepare/mirror.h, and set up again on
+ * the mirror); or -1 with the reason in `err` when grading must not go on
  * (a sandbox user that does not exist, or is root). */
 #define SANDBOX_KIT_CLOSED (-2)
 int sandbox_setup(struct sandbox *s, const char *user, const char *kit,

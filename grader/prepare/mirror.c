@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The grader's preparation: the kit's stage (see stage.h). */
-#include "prepare/stage.h"
+/* The grader's preparation: the kit's mirror (see mirror.h). */
+#include "prepare/mirror.h"
 #include "base/files.h"
 #include "run/runner.h"
 
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A name for the kit's stage that another kit's path does not give: FNV-1a
+/* A name for the kit's mirror that another kit's path does not give: FNV-1a
  * over the path. */
 static uint64_t
 path_hash(const char *path)
@@ -28,17 +28,17 @@ path_hash(const char *path)
     return h;
 }
 
-/* Make the stage's folder, or find it: it must be the grader's own, a
+/* Make the mirror's folder, or find it: it must be the grader's own, a
  * real folder that no one else may write, or anyone could plant files in
  * what the kit's build reads. Returns an open descriptor of it, or -1. */
 static int
-open_stage(const char *root, char *err, size_t errlen)
+open_mirror(const char *root, char *err, size_t errlen)
 {
     struct stat st;
     int fd;
 
     if (mkdir(root, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot make the kit's stage %s: %s", root,
+        snprintf(err, errlen, "cannot make the kit's mirror %s: %s", root,
                  strerror(errno));
         return -1;
     }
@@ -47,7 +47,7 @@ open_stage(const char *root, char *err, size_t errlen)
         (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
         snprintf(err, errlen,
                  "%s is not a folder of the grader's own (owned by it, "
-                 "written by no one else): the kit cannot be staged there; "
+                 "written by no one else): the kit cannot be mirrored there; "
                  "remove it",
                  root);
         if (fd >= 0)
@@ -56,7 +56,7 @@ open_stage(const char *root, char *err, size_t errlen)
     }
     /* Open to the sandbox user whatever the umask made of it. */
     if (fchmod(fd, 0755) != 0) {
-        snprintf(err, errlen, "cannot open the kit's stage %s: %s", root,
+        snprintf(err, errlen, "cannot open the kit's mirror %s: %s", root,
                  strerror(errno));
         close(fd);
         return -1;
@@ -65,7 +65,7 @@ open_stage(const char *root, char *err, size_t errlen)
 }
 
 int
-stage_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
+mirror_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
     char from[PATH_MAX + 2], to[PATH_MAX + 2];
@@ -74,19 +74,19 @@ stage_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
 
     if (tmp == NULL || tmp[0] != '/')
         tmp = "/tmp";
-    if (snprintf(root, PATH_MAX, "%s/kit-stage-%016llx", tmp,
+    if (snprintf(root, PATH_MAX, "%s/kit-mirror-%016llx", tmp,
                  (unsigned long long)path_hash(kit)) >= PATH_MAX ||
         snprintf(from, sizeof(from), "%s/", kit) >= (int)sizeof(from) ||
         snprintf(to, sizeof(to), "%s/", root) >= (int)sizeof(to)) {
-        snprintf(err, errlen, "the kit's path is too long to stage");
+        snprintf(err, errlen, "the kit's path is too long to mirror");
         return -1;
     }
-    fd = open_stage(root, err, errlen);
+    fd = open_mirror(root, err, errlen);
     if (fd < 0)
         return -1;
     /* What builds and runs read, and nothing else: not solutions/, not the
      * points of lab.ini, not the grader or the kit's own tests. The
-     * stage's build/ is its own, kept (an excluded path is not deleted). */
+     * mirror's build/ is its own, kept (an excluded path is not deleted). */
     char *argv[] = {"/usr/bin/rsync",
                     "--recursive",
                     "--links",
@@ -109,10 +109,10 @@ stage_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
         .limits = {.wall_seconds = 120, .output_bytes = 16 * 1024},
     };
 
-    /* One copy at a time: the graders of a class stage the same kit. */
+    /* One copy at a time: the graders of a class mirror the same kit. */
     while (flock(fd, LOCK_EX) != 0)
         if (errno != EINTR) {
-            snprintf(err, errlen, "cannot lock the kit's stage %s: %s", root,
+            snprintf(err, errlen, "cannot lock the kit's mirror %s: %s", root,
                      strerror(errno));
             close(fd);
             return -1;
@@ -123,11 +123,11 @@ stage_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
 
         run_describe(&r, how, sizeof(how));
         cut_printf(err, errlen,
-                   "copying the kit to its stage %s failed (%s): %s", root, how,
-                   r.output != NULL ? r.output : "");
+                   "copying the kit to its mirror %s failed (%s): %s", root,
+                   how, r.output != NULL ? r.output : "");
         rc = -1;
     } else if (rc != 0) {
-        cut_printf(err, errlen, "copying the kit to its stage %s: %s", root,
+        cut_printf(err, errlen, "copying the kit to its mirror %s: %s", root,
                    r.output != NULL ? r.output : "rsync did not start");
     }
     run_result_free(&r);
