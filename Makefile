@@ -57,7 +57,7 @@ bench-grader:
 # Whether repeated grading gives the same speedup verdicts (RUNS=N, BUSY=1).
 stability:
 	$(Q)$(MAKE) -s grader MODE=release
-	$(Q)RUNS=$(RUNS) BUSY=$(BUSY) $(KIT_ROOT)/mk/stability.sh
+	$(Q)RUNS=$(RUNS) BUSY=$(BUSY) /usr/bin/python3 $(KIT_ROOT)/mk/stability.py
 
 # Mutation testing of the labs' tests (tests/mutation/README.md): every
 # operator on every reference solution (or LAB=NN, OPERATOR=TEXT), each
@@ -147,8 +147,9 @@ help:
 	@echo "  make test [ONLY=EXPR]   every test of the kit itself (what CI runs), or"
 	@echo "                       only those pytest's -k EXPR selects"
 	@echo "  make bench-grader    time the grading of every solution, show speedup ratios"
-	@echo "  make stability [RUNS=5] [BUSY=1]   grade lab 02's speedup RUNS times,"
-	@echo "                       count differing verdicts (BUSY=1: one CPU kept busy)"
+	@echo "  make stability [RUNS=10] [BUSY=1]   grade the speedup tests of labs 02 and 03"
+	@echo "                       RUNS times: spread of points, ratios, calibrations"
+	@echo "                       (BUSY=1: one CPU kept busy)"
 	@echo "  make mutants [LAB=NN] [OPERATOR=TEXT] [SAMPLE=SEED] [REPEAT=N]   mutate the reference"
 	@echo "                       solutions, grade each mutant: report in build/mutants"
 	@echo "  make slides          the slide decks as HTML in build/slides (open index.html)"

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CLEAN_PATH "/usr/local/bin:/usr/bin:/bin"
@@ -341,17 +343,50 @@ run_raise_priority(void)
 /* RLIMIT_NPROC for a run without a pids cgroup: what its user already
  * runs, and the run's own cap on top. The count is of tasks, as the
  * kernel's; the user is the sandbox's (as root) or the grader's own. 0:
- * none (the tasks could not be counted). */
+ * none (the tasks could not be counted). *own: the sandbox's user ran
+ * nothing before the run, so that whatever runs as it is the run's. */
 static long
-nproc_cap(const struct run_request *req, bool *capped)
+nproc_cap(const struct run_request *req, bool *capped, bool *own)
 {
-    uid_t uid = req->sandbox != NULL && req->sandbox->as_root
-                    ? req->sandbox->uid
-                    : getuid();
+    bool switched = req->sandbox != NULL && req->sandbox->as_root;
+    uid_t uid = switched ? req->sandbox->uid : getuid();
     long now = proc_count_tasks_of(uid);
 
     *capped = now >= 0;
+    *own = switched && now == 0;
     return now >= 0 ? now + req->limits.processes : 0;
+}
+
+/* Kill every process of the sandbox's user, from a process of that user:
+ * kill(-1) reaches them all in one call, scanning nothing, however many
+ * a capped fork bomb keeps forking; a few times more for a fork that
+ * was under way (a dead process not yet reaped still counts as one to
+ * signal, so the count of calls is fixed). Only for a user that ran nothing
+ * before the run. With `reap`, the dead that were the grader's children
+ * (orphans of the run: the grader is a subreaper) are reaped too: only once the
+ * run's main process is, whose status and CPU time the tree walk takes. */
+static void
+kill_user(const struct sandbox *s, bool reap)
+{
+    pid_t helper = fork();
+    int status;
+
+    if (helper == 0) {
+        struct timespec nap = {.tv_sec = 0, .tv_nsec = 1000 * 1000};
+
+        if (setgroups(1, &s->gid) != 0 ||
+            setresgid(s->gid, s->gid, s->gid) != 0 ||
+            setresuid(s->uid, s->uid, s->uid) != 0)
+            _exit(1);
+        for (int i = 0; i < 20 && kill(-1, SIGKILL) == 0; i++)
+            nanosleep(&nap, NULL);
+        _exit(0);
+    }
+    if (helper > 0)
+        while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+            continue;
+    while (reap && waitpid(-1, &status, WNOHANG) > 0)
+        continue;
 }
 
 /* Read the output until the main process ends (left a zombie, for
@@ -576,7 +611,7 @@ run_program(const struct run_request *req, struct run_result *res)
     struct watch w;
     struct pids_cgroup cg = {"", "", false};
     struct memory_cgroup mcg = {"", "", false};
-    bool nproc_capped = false;
+    bool nproc_capped = false, own_user = false;
     const char *failed = NULL;
     pid_t pid;
 
@@ -655,7 +690,7 @@ run_program(const struct run_request *req, struct run_result *res)
         pids_cgroup_create(&cg, req->limits.processes) == 0)
         plan.cgroup_procs = cg.procs;
     else if (req->limits.processes > 0)
-        plan.nproc = nproc_cap(req, &nproc_capped);
+        plan.nproc = nproc_cap(req, &nproc_capped, &own_user);
     if (req->limits.tree_memory_mb > 0 &&
         memory_cgroup_create(&mcg, req->limits.tree_memory_mb, &cg) == 0 &&
         !mcg.v2)
@@ -722,16 +757,29 @@ run_program(const struct run_request *req, struct run_result *res)
     if (w.how == ENDED_TIMEOUT || w.how == ENDED_DEADLOCK ||
         w.how == ENDED_ASLEEP)
         diagnose(req, tree, &w, res);
+    /* Without a pids cgroup to kill at once, a user of the run's own is:
+     * before the tree walk when the run was stopped (nothing to count),
+     * and after it, for whatever the walk missed. */
+    if (own_user && w.how != ENDED_BY_ITSELF)
+        kill_user(req->sandbox, false);
     if (kill_run(tree, w.how == ENDED_BY_ITSELF, &status, res) != 0) {
+        int e = errno;
+
+        if (own_user)
+            kill_user(req->sandbox, true);
         /* Reported in the output: a grade must not hide a process that
          * survived, but the result itself is still good. */
-        char note[160];
+        if (!own_user || proc_count_tasks_of(req->sandbox->uid) != 0) {
+            char note[160];
 
-        snprintf(note, sizeof(note),
-                 "\n[grader: some processes of the run could not be killed: "
-                 "%s]\n",
-                 strerror(errno));
-        capture_add(&cap, note, strlen(note));
+            snprintf(note, sizeof(note),
+                     "\n[grader: some processes of the run could not be "
+                     "killed: %s]\n",
+                     strerror(e));
+            capture_add(&cap, note, strlen(note));
+        }
+    } else if (own_user) {
+        kill_user(req->sandbox, true); /* what the walk missed */
     }
     res->memory_limit_hit = memory_cgroup_hit_limit(&mcg) || w.rss_over;
     /* Anything the tree walk missed is still in the cgroup. */
