@@ -66,9 +66,10 @@ def main():
                     for t in grade(sub, lab, test, tmp / "results.json"):
                         extra = t.get("extra_data", {})
                         top = (extra.get("measured") or [{}])[-1]
+                        # A held test's maximum counts nowhere: lab.ini's points.
                         row = seen.setdefault((label, t["name"]), {
-                            "max": t["max_score"], "points": [], "ratio": [], "cal": [],
-                            "held": 0})
+                            "max": extra.get("points") or t["max_score"], "points": [],
+                            "ratio": [], "cal": [], "held": 0})
                         if extra.get("held"):
                             row["held"] += 1
                         else:

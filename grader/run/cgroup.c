@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -187,6 +188,18 @@ cgroup_join(const char *procs)
         rc = -1;
     close(fd);
     return rc;
+}
+
+long
+cgroup_read_number(const char *dir, const char *file)
+{
+    char path[PATH_MAX + 32], line[64];
+
+    if (dir[0] == '\0' ||
+        snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path) ||
+        first_line(path, line, sizeof(line)) != 0)
+        return 0;
+    return strtol(line, NULL, 10);
 }
 
 long

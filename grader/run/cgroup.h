@@ -39,6 +39,9 @@ int cgroup_write(const char *dir, const char *file, const char *text,
  * cgroup.procs is `procs`. Async-signal-safe (open, write, close). */
 int cgroup_join(const char *procs);
 
+/* The number a cgroup file holds ("pids.current"); 0 when unreadable. */
+long cgroup_read_number(const char *dir, const char *file);
+
 /* The count after `key` in a cgroup's "key count" lines file (pids.events,
  * memory.events, memory.oom_control); 0 when there is none. */
 long cgroup_event(const char *dir, const char *file, const char *key);

@@ -25,6 +25,12 @@ pids_cgroup_create(struct pids_cgroup *cg, long max)
     return 0;
 }
 
+long
+pids_cgroup_current(const struct pids_cgroup *cg)
+{
+    return cgroup_read_number(cg->dir, "pids.current");
+}
+
 bool
 pids_cgroup_hit_limit(const struct pids_cgroup *cg)
 {

@@ -23,6 +23,9 @@ struct pids_cgroup {
  * has no pids controller to use (then cg->dir is ""). */
 int pids_cgroup_create(struct pids_cgroup *cg, long max);
 
+/* How many tasks the cgroup holds now; 0 when unreadable. */
+long pids_cgroup_current(const struct pids_cgroup *cg);
+
 /* Whether a fork was refused for the limit since the cgroup was made. */
 bool pids_cgroup_hit_limit(const struct pids_cgroup *cg);
 

@@ -419,6 +419,11 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
     bool rss_watch = limits->tree_memory_mb > 0 && w->memory->dir[0] == '\0';
     long page_kb = sysconf(_SC_PAGESIZE) / 1024;
     bool scanning = limits->processes > 0 || !is_subreaper() || rss_watch;
+    /* A walk of /proc costs a run on all CPUs a few percent of one, which a
+     * speedup measurement would pay: where the pids cgroup holds the cap
+     * and the grader adopts orphans, the cgroup's own counts are read
+     * instead. */
+    bool walking = !is_subreaper() || rss_watch || w->cgroup->dir[0] == '\0';
     int64_t deadline = 0, next_scan = w->start_ns;
 
     if (limits->wall_seconds > 0)
@@ -463,7 +468,8 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
         }
         if (scanning && now >= next_scan) {
             int64_t cpu = kit_thread_cpu_ns();
-            long alive = tree_scan(tree);
+            long alive =
+                walking ? tree_scan(tree) : pids_cgroup_current(w->cgroup);
             int64_t took;
 
             if (alive < 0) {
