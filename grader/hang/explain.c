@@ -258,40 +258,19 @@ add_thread_line(struct text *b, const struct diag *d, const struct hthread *t)
     text_addf(b, "\n");
 }
 
-/* Every thread shown sleeps in a futex (or waits for a child) and none
- * used CPU during the sample. */
+/* How the threads shown wait, when none runs or used CPU during the
+ * sample (else false): how many are asleep, how many of them on a futex
+ * (a lock, a condition variable, a join), and whether any waits for
+ * something else than a futex or a child. */
+struct waits {
+    size_t asleep, futex;
+    bool other;
+};
+
 static bool
-all_blocked(const struct diag *d)
+none_running(const struct diag *d, struct waits *w)
 {
-    size_t futex = 0;
-
-    for (size_t i = 0; i < d->nprocs; i++) {
-        if (d->procs[i].skip)
-            continue;
-        for (size_t j = 0; j < d->procs[i].nthreads; j++) {
-            const struct hthread *t = &d->procs[i].threads[j];
-
-            if (t->kind == WAIT_GONE)
-                continue;
-            if (busy_percent(d, t) >= 5)
-                return false;
-            if (t->kind == WAIT_LOCK || t->kind == WAIT_JOIN ||
-                t->kind == WAIT_FUTEX)
-                futex++;
-            else if (t->kind != WAIT_CHILD)
-                return false;
-        }
-    }
-    return futex > 0;
-}
-
-/* No thread shown runs or used CPU during the sample: each waits in the
- * kernel, whatever for (a sleep, a pipe, a signal). */
-static bool
-all_asleep(const struct diag *d)
-{
-    size_t asleep = 0;
-
+    *w = (struct waits){0, 0, false};
     for (size_t i = 0; i < d->nprocs; i++) {
         if (d->procs[i].skip)
             continue;
@@ -303,10 +282,15 @@ all_asleep(const struct diag *d)
             if (busy_percent(d, t) >= 5 || t->kind == WAIT_RUNNING ||
                 t->kind == WAIT_UNKNOWN)
                 return false;
-            asleep++;
+            w->asleep++;
+            if (t->kind == WAIT_LOCK || t->kind == WAIT_JOIN ||
+                t->kind == WAIT_FUTEX)
+                w->futex++;
+            else if (t->kind != WAIT_CHILD)
+                w->other = true;
         }
     }
-    return asleep > 0;
+    return true;
 }
 
 void
@@ -315,17 +299,19 @@ explain_hang(struct text *b, struct diag *d, double seconds)
     struct text cycles = TEXT_INIT;
     int ncycles = describe_cycles(&cycles, d);
     bool gdb_failed = false;
+    struct waits w;
+    bool still = none_running(d, &w);
 
     if (ncycles > 0)
         text_addf(b, "suspected deadlock: %s.\n",
                   cycles.len > 0 ? text_str(&cycles) : "a wait-for cycle");
-    else if (all_blocked(d))
+    else if (still && w.futex > 0 && !w.other)
         text_addf(b,
                   "suspected deadlock: after %.1f s every thread is blocked "
                   "waiting (for a lock, a condition variable, a barrier or "
                   "another thread) and none is running.\n",
                   seconds);
-    else if (all_asleep(d))
+    else if (still && w.asleep > 0)
         text_addf(b,
                   "after %.1f s no thread is running: each waits in the "
                   "kernel, as below.\n",
