@@ -353,7 +353,7 @@ nproc_cap(const struct run_request *req, bool *capped, bool *own)
     long now = proc_count_tasks_of(uid);
 
     *capped = now >= 0;
-    *own = switched && now == 0;
+    *own = switched && req->sandbox->named_user && now == 0;
     return now >= 0 ? now + req->limits.processes : 0;
 }
 
@@ -361,10 +361,12 @@ nproc_cap(const struct run_request *req, bool *capped, bool *own)
  * kill(-1) reaches them all in one call, scanning nothing, however many
  * a capped fork bomb keeps forking; a few times more for a fork that
  * was under way (a dead process not yet reaped still counts as one to
- * signal, so the count of calls is fixed). Only for a user that ran nothing
- * before the run. With `reap`, the dead that were the grader's children
- * (orphans of the run: the grader is a subreaper) are reaped too: only once the
- * run's main process is, whose status and CPU time the tree walk takes. */
+ * signal, so the count of calls is fixed). Only for a user named for this
+ * grader alone (--sandbox-user) that ran nothing before the run: the
+ * default "nobody" may be another grader's at the same time. With `reap`, the
+ * dead that were the grader's children (orphans of the run: the grader is a
+ * subreaper) are reaped too: only once the run's main process is, whose status
+ * and CPU time the tree walk takes. */
 static void
 kill_user(const struct sandbox *s, bool reap)
 {

@@ -217,8 +217,11 @@ sandbox_setup(struct sandbox *s, const char *user, const char *kit,
         /* Any user may make a user namespace on many systems, and own the
          * network and mount namespaces made with it. */
         s->user_ns = true;
-    } else if (find_user(s, user != NULL ? user : "nobody", err, errlen) != 0)
+    } else if (find_user(s, user != NULL ? user : "nobody", err, errlen) != 0) {
         return -1;
+    } else {
+        s->named_user = user != NULL;
+    }
 
     /* Each wall alone first, so that one the system refuses (a container
      * without CAP_SYS_ADMIN, say) leaves the others up. */

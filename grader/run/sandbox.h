@@ -26,7 +26,11 @@ struct sandbox {
     bool user_ns; /* not root: the walls below go up in a user namespace */
     uid_t uid;    /* whom student code runs as */
     gid_t gid;
-    char user[64];   /* the user's name, or its number */
+    char user[64]; /* the user's name, or its number */
+    /* Named with --sandbox-user: a user for this grader alone (grade-class
+     * gives each worker its own), never "nobody", whom other graders and
+     * services share. */
+    bool named_user;
     bool no_network; /* a new network namespace is made for each run */
     bool own_mounts; /* a new mount namespace: kit read-only, hidden paths */
     bool hide_kit;   /* and runs of student code see the kit covered */

@@ -4,6 +4,7 @@
  * and the refusal of constructor sections. */
 #define _GNU_SOURCE
 #include "prepare/elf.h"
+#include "prepare/mirror.h"
 #include "prepare/symbols.h"
 #include "run/machine_lock.h"
 #include "run/runner.h"
@@ -42,8 +43,9 @@ sandboxed_sh(const struct sandbox *s, const char *script)
 START_TEST(root_runs_student_code_walled_in)
 {
     struct sandbox s;
-    char err[1200], script[4400];
+    char err[1200], script[4400], mirror[PATH_MAX];
     char *out;
+    int rc;
 
     if (geteuid() != 0) {
         /* Not root: there are no walls, and the description must say so. */
@@ -56,9 +58,15 @@ START_TEST(root_runs_student_code_walled_in)
                      "absence was checked)");
         return;
     }
-    ck_assert_msg(
-        sandbox_setup(&s, "nobody", KIT_ROOT, NULL, 0, err, sizeof(err)) == 0,
-        "%s", err);
+    rc = sandbox_setup(&s, "nobody", KIT_ROOT, NULL, 0, err, sizeof(err));
+    if (rc == SANDBOX_KIT_CLOSED) {
+        /* The kit in a folder closed to nobody (a root home): as the
+         * grader does, set up on its mirror. */
+        ck_assert_msg(mirror_kit(KIT_ROOT, mirror, err, sizeof(err)) == 0, "%s",
+                      err);
+        rc = sandbox_setup(&s, "nobody", mirror, NULL, 0, err, sizeof(err));
+    }
+    ck_assert_msg(rc == 0, "%s", err);
     out = sandboxed_sh(&s, "id -u");
     ck_assert_msg(atoi(out) == (int)s.uid && s.uid != 0,
                   "student code ran as uid %s", out);
@@ -74,7 +82,7 @@ START_TEST(root_runs_student_code_walled_in)
         /* Even a user who may write there must not: the mount is
          * read-only. */
         snprintf(script, sizeof(script),
-                 "touch %s/sandbox-test 2>&1 || echo refused", KIT_ROOT);
+                 "touch %s/sandbox-test 2>&1 || echo refused", s.kit);
         out = sandboxed_sh(&s, script);
         ck_assert_msg(strstr(out, "refused") != NULL, "%s", out);
         free(out);
