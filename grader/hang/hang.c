@@ -165,13 +165,15 @@ same_cycle(const struct diag *d, struct hang_cycle *last)
 }
 
 /* Whether every thread of `d` is asleep and none has run since the first
- * look that found them so, RUN_ASLEEP_SECONDS ago or more; remembers this
+ * look that found them so, RUN_ASLEEP_SECONDS ago or more (a thread
+ * napping on a timer may have woken, but used no CPU); remembers this
  * look. A thread that cannot be read counts as awake: unsure is not
  * stuck. */
 static bool
 asleep_for_good(const struct diag *d, struct hang_asleep *last, int64_t now_ns)
 {
     struct hang_asleep now = {.since_ns = now_ns};
+    size_t blocked = 0;
 
     for (size_t i = 0; i < d->nprocs; i++)
         for (size_t j = 0; j < d->procs[i].nthreads; j++) {
@@ -186,9 +188,15 @@ asleep_for_good(const struct diag *d, struct hang_asleep *last, int64_t now_ns)
             }
             now.nthreads++;
             now.tids += (unsigned long long)t->tid;
-            now.activity += t->cpu1 + switches;
+            /* A thread that naps and wakes on a timer (a sanitizer's
+             * background thread) does not move the others: its waking
+             * counts for nothing, only the CPU it uses. */
+            now.activity += t->cpu1 + (t->kind == WAIT_SLEEP ? 0 : switches);
+            blocked += t->kind != WAIT_SLEEP;
         }
-    if (now.nthreads == 0) {
+    /* Only nappers: a program that sleeps and wakes may be waiting on its
+     * own timers, with nothing of it blocked; never stuck. */
+    if (blocked == 0) {
         last->since_ns = 0;
         return false;
     }

@@ -68,8 +68,10 @@ struct hang_watch {
  *   waits and joins can never come undone by itself.
  * - RUN_STUCK_ASLEEP: every thread of the tree asleep, and none having run
  *   at all (not one context switch, not one tick of CPU) for
- *   RUN_ASLEEP_SECONDS. Nothing inside the tree can wake it, and nothing
- *   outside will: the sandbox has no network and no other process writes
+ *   RUN_ASLEEP_SECONDS, but for threads napping on a timer (a sanitizer's
+ *   background thread), which may wake but must use no CPU; at least one
+ *   thread blocked on something else. Nothing inside the tree can wake it, and
+ * nothing outside will: the sandbox has no network and no other process writes
  *   to it. Only a timer could, and no test of the kit sleeps that long.
  * - RUN_NOT_STUCK otherwise. */
 enum run_stuck hang_stuck(const pid_t *pids, size_t npids,
