@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,6 +165,24 @@ same_cycle(const struct diag *d, struct hang_cycle *last)
     return same;
 }
 
+/* Whether the thread sleeps on a timer (nanosleep, clock_nanosleep), to
+ * wake by itself: not pause() or sigsuspend(), which wait for a signal. */
+static bool
+naps(const struct hthread *t)
+{
+    if (t->kind != WAIT_SLEEP)
+        return false;
+#ifdef SYS_nanosleep
+    if (t->nr == SYS_nanosleep)
+        return true;
+#endif
+#ifdef SYS_clock_nanosleep
+    if (t->nr == SYS_clock_nanosleep)
+        return true;
+#endif
+    return false;
+}
+
 /* Whether every thread of `d` is asleep and none has run since the first
  * look that found them so, RUN_ASLEEP_SECONDS ago or more (a thread
  * napping on a timer may have woken, but used no CPU); remembers this
@@ -191,8 +210,8 @@ asleep_for_good(const struct diag *d, struct hang_asleep *last, int64_t now_ns)
             /* A thread that naps and wakes on a timer (a sanitizer's
              * background thread) does not move the others: its waking
              * counts for nothing, only the CPU it uses. */
-            now.activity += t->cpu1 + (t->kind == WAIT_SLEEP ? 0 : switches);
-            blocked += t->kind != WAIT_SLEEP;
+            now.activity += t->cpu1 + (naps(t) ? 0 : switches);
+            blocked += !naps(t);
         }
     /* Only nappers: a program that sleeps and wakes may be waiting on its
      * own timers, with nothing of it blocked; never stuck. */
