@@ -4,8 +4,9 @@
  * process's address space, which a sanitizer build cannot have (its shadow
  * memory reserves terabytes of addresses), and a test's forked children
  * each get their own. Past the limit the kernel kills a process of the
- * run. It needs root (or a delegated cgroup); without it only the
- * per-process limits hold. */
+ * run. It needs root (or a delegated cgroup); without it the runner sums
+ * the tree's resident memory at each scan, beside the per-process limits
+ * and AddressSanitizer's own. */
 #ifndef GRADER_RUN_MEMORY_CGROUP_H
 #define GRADER_RUN_MEMORY_CGROUP_H
 

@@ -4,7 +4,7 @@
  * do against a fork bomb that doubles every millisecond; and the cgroup
  * lists every member, escaped or not, for the final kill. It needs root,
  * or a cgroup delegated to the grader's user; without one the runner falls
- * back to counting processes in /proc. */
+ * back to RLIMIT_NPROC and to counting processes in /proc. */
 #ifndef GRADER_RUN_PIDS_CGROUP_H
 #define GRADER_RUN_PIDS_CGROUP_H
 
