@@ -125,13 +125,13 @@ child_start(const struct child_plan *p)
      * not leave it. */
     if (setpgid(0, 0) != 0)
         child_fail(p->err_w, STEP_SETPGID);
-    /* Into the pids cgroup before anything of the student's runs, so that
-     * its every fork is counted. Failing that, RLIMIT_NPROC (below) and the
-     * runner's walks of /proc hold. */
     /* The niceness the grader was started with, not the one it raised
      * itself to (run_raise_priority()). */
     if (p->nice_set && setpriority(PRIO_PROCESS, 0, p->nice) != 0)
         child_fail(p->err_w, STEP_NICE);
+    /* Into the pids cgroup before anything of the student's runs, so that
+     * its every fork is counted. Failing that, RLIMIT_NPROC (below) and the
+     * runner's walks of /proc hold. */
     if (p->cgroup_procs != NULL)
         (void)cgroup_join(p->cgroup_procs);
     if (p->memory_procs != NULL)
