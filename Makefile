@@ -79,10 +79,11 @@ kit-deps-mutants:
 	@$(DEPS_SH) ensure cmd:spatch
 
 # Every test of the kit itself (tests/, in pytest, README.md there says
-# what): the builds first, every flavour the tests use (and the slides'
-# npm packages, fetched while the C compiles: fetched by a test, they would
-# hold the machine from a measurement for as long), then the tests on every
-# core, those that time holding the machine alone.
+# what): the builds first, every flavour the tests use at once under one job
+# server (and the slides' npm packages, fetched while the C compiles, in a
+# job slot of their own: fetched by a test, they would hold the machine from
+# a measurement for as long), then the tests on every core, those that time
+# holding the machine alone. The packages come first, one installer at a time.
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 # The seed of the mutants make test grades: a new one each run, printed;
 # MUTANT_SEED=N draws the same ones again.
@@ -92,12 +93,19 @@ TEST_BUILD_LOG = $(BUILD)/test-build.log
 test: | kit-deps-test
 	@mkdir -p $(BUILD)
 	@echo "  BUILD   every flavour the tests use (log: build/test-build.log)"
-	$(Q){ $(MAKE) -s -j$(JOBS) all $(SLIDES_TOOL)/.installed && \
-	  $(MAKE) -s -j$(JOBS) lib unit-tests grader-tests kit-objects MODE=asan && \
-	  $(MAKE) -s -j$(JOBS) lib unit-tests kit-objects MODE=tsan; } \
+	$(Q){ $(MAKE) -s kit-deps kit-deps-slides && \
+	  $(MAKE) -s -j$$(($(JOBS) + 1)) test-build-release test-build-asan test-build-tsan; } \
 	  >$(TEST_BUILD_LOG) 2>&1 || { tail -40 $(TEST_BUILD_LOG); exit 1; }
 	@echo "  MUTANTS one per operator family per lab, seed $(MUTANT_SEED) (make test MUTANT_SEED=$(MUTANT_SEED) draws them again)"
 	$(Q)cd tests && MAKE="$(MAKE)" MUTANT_SEED=$(MUTANT_SEED) $(PYTEST) $(if $(ONLY),-k "$(ONLY)") $(PYTEST_ARGS)
+
+.PHONY: test-build-release test-build-asan test-build-tsan
+test-build-release:
+	$(Q)$(MAKE) -s all $(SLIDES_TOOL)/.installed
+test-build-asan:
+	$(Q)$(MAKE) -s lib unit-tests grader-tests kit-objects MODE=asan
+test-build-tsan:
+	$(Q)$(MAKE) -s lib unit-tests kit-objects MODE=tsan
 
 # Every lab's kit objects (drivers, serial references, tests, wrappers)
 # in MODE, as the grader links submissions with them.

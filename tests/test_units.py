@@ -19,8 +19,12 @@ def test_unit_suite(target, mode):
     ran = make(target, f"MODE={mode}", timeout=900)
     summaries = [l for l in ran.output.splitlines() if "%: Checks: " in l]
     assert ran.status == 0, str(ran)
-    # The grader's suites run in two parts at once (mk/grader.mk): a report each.
-    assert len(summaries) == (2 if target == "run-grader-tests" else 1), str(ran)
+    # The grader's suites run in parts at once (mk/grader.mk): the rest and
+    # each tcase tagged "waits", a report each.
+    if target == "run-grader-tests":
+        assert len(summaries) >= 2, str(ran)
+    else:
+        assert len(summaries) == 1, str(ran)
     assert all(s.endswith("Failures: 0, Errors: 0") for s in summaries), str(ran)
     # A check that could not run here said so (grader/tests/suites.h): the
     # suite passed, and the closing line counts what it could not check.

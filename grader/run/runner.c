@@ -18,6 +18,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -317,21 +318,30 @@ struct watch {
 static bool nice_saved;
 static int nice_at_start;
 
-/* How far above its programs the grader puts itself: as a thousand
- * programs' weight, at the same niceness, is 1024 times its own, ten
- * steps (a factor of about ten each) keep it answering. */
+/* How far above its programs the grader puts itself where it may not take
+ * a real-time priority: as a thousand programs' weight, at the same
+ * niceness, is 1024 times its own, ten steps (a factor of about ten each)
+ * keep it answering, if slowly. */
 #define GRADER_NICE_ABOVE 10
 
 int
 run_raise_priority(void)
 {
+    /* The lowest real-time priority, which every normal task yields to:
+     * however many processes of a run want a CPU, the grader's next look at
+     * them comes when it is due. Its children fork back to the normal
+     * policy and niceness (SCHED_RESET_ON_FORK), before any of them runs. */
+    struct sched_param rt = {.sched_priority =
+                                 sched_get_priority_min(SCHED_RR)};
     int now;
 
+    if (geteuid() != 0)
+        return -1;
+    if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &rt) == 0)
+        return 0;
     errno = 0;
     now = getpriority(PRIO_PROCESS, 0);
     if (now == -1 && errno != 0)
-        return -1;
-    if (geteuid() != 0)
         return -1;
     nice_at_start = now;
     if (setpriority(PRIO_PROCESS, 0, now - GRADER_NICE_ABOVE) != 0)

@@ -120,11 +120,13 @@ struct run_result {
 };
 
 /* As root, raise the grader's priority over the programs it runs, which
- * keep the niceness it was started with: a fork bomb capped by
+ * keep the policy and niceness it was started with: a fork bomb capped by
  * RLIMIT_NPROC (no pids cgroup) is a thousand processes that all want a
  * CPU, and the grader must still look at /proc and kill them in seconds.
- * The grader itself mostly waits, so its priority costs a measured run
- * nothing. Call once at start; 0, or -1 where it may not. */
+ * The lowest real-time priority (SCHED_RR) where the system allows it,
+ * else ten steps of niceness. The grader itself mostly waits, so its
+ * priority costs a measured run nothing. Call once at start, before any
+ * thread; 0, or -1 where it may not. */
 int run_raise_priority(void);
 
 /* Make the grader a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so that

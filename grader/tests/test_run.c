@@ -626,6 +626,8 @@ run_suite(void)
     TCase *ends = tcase_create("how runs end");
     TCase *limits = tcase_create("limits and leftovers");
     TCase *hangs = tcase_create("hang diagnosis");
+    TCase *asleep = tcase_create("asleep for good");
+    TCase *naps = tcase_create("naps not taken for hangs");
 
     tcase_add_unchecked_fixture(ends, build_programs, remove_programs);
     tcase_add_test(ends, exit_status_and_stderr_are_reported);
@@ -646,17 +648,29 @@ run_suite(void)
     tcase_add_test(limits, cpu_limit_stops_a_spinning_program);
     suite_add_tcase(s, limits);
 
+    /* These tests wait on programs that sleep or deadlock, each tcase a
+     * few seconds: make runs every tcase tagged "waits" as a process of its
+     * own, beside the rest (its second tag names it for CK_INCLUDE_TAGS,
+     * mk/grader.mk). */
     tcase_add_unchecked_fixture(hangs, build_programs, remove_programs);
     tcase_set_timeout(hangs, 60);
     tcase_add_test(hangs, deadlock_is_diagnosed_with_locks_and_lines);
     tcase_add_test(hangs, deadlock_is_found_without_gdb);
     tcase_add_test(hangs, busy_program_is_reported_running);
     tcase_add_test(hangs, deadlock_is_stopped_in_seconds);
-    tcase_add_test(hangs, asleep_for_good_is_stopped_in_seconds);
-    tcase_add_test(hangs, napping_program_is_not_stuck);
-    /* Its tests wait on programs that sleep or deadlock: make runs them
-     * beside the rest (CK_INCLUDE_TAGS, mk/grader.mk). */
-    tcase_set_tags(hangs, "waits");
+    tcase_set_tags(hangs, "waits diagnosis");
     suite_add_tcase(s, hangs);
+
+    tcase_add_unchecked_fixture(asleep, build_programs, remove_programs);
+    tcase_set_timeout(asleep, 60);
+    tcase_add_test(asleep, asleep_for_good_is_stopped_in_seconds);
+    tcase_set_tags(asleep, "waits asleep");
+    suite_add_tcase(s, asleep);
+
+    tcase_add_unchecked_fixture(naps, build_programs, remove_programs);
+    tcase_set_timeout(naps, 60);
+    tcase_add_test(naps, napping_program_is_not_stuck);
+    tcase_set_tags(naps, "waits naps");
+    suite_add_tcase(s, naps);
     return s;
 }
