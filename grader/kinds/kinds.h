@@ -61,7 +61,7 @@ struct kind {
      * besides (kind, points and timeout go with every kind). */
     const char *const *needs;
     const char *const *takes;
-    /* What lab.ini's `timeout` bounds for this kind (default 60 s). */
+    /* What lab.ini's `timeout` bounds for this kind (default 30 s). */
     const char *timeout_means;
     /* The limits of each run; wall_seconds 0: lab.ini's timeout. */
     struct run_limits limits;

@@ -90,7 +90,7 @@ test_for(struct parse *p, const char *name)
     memset(t, 0, sizeof(*t));
     t->name = dup_or_die(name);
     t->points = -1; /* required */
-    t->timeout = 60;
+    t->timeout = 30;
     t->target = 0.8;
     t->duration_ms = 150;
     t->min_rounds = 5;
