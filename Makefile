@@ -151,6 +151,8 @@ help:
 	@echo "                       grade every student folder of DIR into a gradebook CSV"
 	@echo "  make bench-class [N=30]   time the grading of N generated submissions"
 	@echo "  make gradescope LAB=NN   the lab's Gradescope autograder zip, in build/gradescope"
+	@echo "  make release OUT=DIR   the student kit, a new git repository: no solutions,"
+	@echo "                       no fixtures of bad submissions, no hidden tests"
 	@echo "  make deps-grading    install only the packages grading needs (CI runners)"
 	@echo "  make test [ONLY=EXPR]   every test of the kit itself (what CI runs), or"
 	@echo "                       only those pytest's -k EXPR selects"
@@ -179,3 +181,4 @@ include mk/slides.mk
 include mk/plots.mk
 include mk/ci.mk
 include mk/class.mk
+include mk/release.mk
