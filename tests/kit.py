@@ -14,11 +14,22 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 GRADER = BUILD / "release" / "grader" / "grader"
 GRADE_CLASS = BUILD / "release" / "grader" / "grade-class"
 FIXTURES = ROOT / "grader" / "tests" / "fixtures"
+SOLUTIONS = ROOT / "solutions"
+# The student kit (make release) ships neither the reference solutions nor
+# the fixtures of bad submissions: the tests that grade them skip, saying so.
+STUDENT_KIT = "this is a student kit (make release), without "
+needs_solutions = pytest.mark.skipif(
+    not SOLUTIONS.is_dir(), reason=STUDENT_KIT + "solutions/, which this test grades")
+needs_fixtures = pytest.mark.skipif(
+    not (FIXTURES / "attacks").is_dir(),
+    reason=STUDENT_KIT + "the fixtures of bad submissions, which this test grades")
 MAKE = os.environ.get("MAKE", "make").split()[0]
 # The grader's machine lock: speedup and busywait measurements take it
 # alone; every other heavy step of the tests shares it, so that nothing

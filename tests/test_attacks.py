@@ -15,7 +15,9 @@ import time
 
 import pytest
 
-from kit import FIXTURES, GRADER, IS_ROOT, ROOT, Expect, grade
+from kit import FIXTURES, GRADER, IS_ROOT, ROOT, Expect, grade, needs_fixtures
+
+pytestmark = needs_fixtures
 
 ATTACKS = sorted(p.parent for p in (FIXTURES / "attacks").glob("*/expect"))
 ATTACK_UID = 61999

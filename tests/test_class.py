@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from kit import BUILD, FIXTURES, GRADE_CLASS, ROOT, describe, make, open_to_all, run
+from kit import (BUILD, FIXTURES, GRADE_CLASS, ROOT, describe, make, needs_fixtures, needs_solutions,
+                 open_to_all, run)
 
 LAB = "01-cores"
 SUBMIT = "cores.c"
@@ -80,6 +81,8 @@ def check_rows(out, students):
 
 @pytest.mark.xdist_group("class")
 @pytest.mark.duration(40)
+@needs_solutions
+@needs_fixtures
 def test_class_graded_resumed_and_interrupted(klass):
     out = WORK / "out"
     students = ["alice", "ann", "bob", "carl", "dave", "mallory"]
@@ -144,6 +147,7 @@ def test_class_graded_resumed_and_interrupted(klass):
 
 
 @pytest.mark.xdist_group("class")
+@needs_solutions
 def test_held_points_shown_counted_and_regraded(tmp_path):
     # On one usable CPU the speedup test of lab 02 is held, never judged.
     one_cpu = ["taskset", "-c", "0"]

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kit import FIXTURES, Expect, fixture_submission, grade, timed_tests
+from kit import (FIXTURES, Expect, fixture_submission, grade, needs_fixtures, needs_solutions,
+                 timed_tests)
 
+pytestmark = [needs_fixtures, needs_solutions]
 FOLDERS = sorted(p.parent for p in FIXTURES.glob("[0-9][0-9]-*/*/expect"))
 
 

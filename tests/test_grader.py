@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import (FIXTURES, GRADER, IS_ROOT, MAKE, ROOT, Expect, describe, grade,
+from kit import (FIXTURES, GRADER, IS_ROOT, MAKE, ROOT, Expect, describe, grade, needs_solutions,
                  open_to_all, run, timed_tests)
 
 
@@ -39,6 +39,7 @@ def full_marks(g):
 # SUBMISSION=solutions` grades them all in one run.
 @pytest.mark.duration(10)
 @pytest.mark.parametrize("lab", LABS)
+@needs_solutions
 def test_solution_grades_at_full_marks(lab):
     full_marks(grade(ROOT / "solutions", lab, only=split(lab)[1]))
 
@@ -49,6 +50,7 @@ TIMED = [(lab, name) for lab in LABS for name in split(lab)[0]]
 @pytest.mark.timing
 @pytest.mark.duration(3)
 @pytest.mark.parametrize("lab,name", TIMED, ids=[f"{l}: {n}" for l, n in TIMED])
+@needs_solutions
 def test_solution_measures_at_full_marks(lab, name):
     g = grade(ROOT / "solutions", lab, only=name)
     (t,) = g.results["tests"]
@@ -94,6 +96,7 @@ def test_first_loss_stops_at_the_first_test_that_loses_points():
                for t in tests[1:]), [t["output"][:80] for t in tests]
 
 
+@needs_solutions
 def test_held_points_exit_3_unless_accepted():
     # On one usable CPU a speedup test cannot be judged: its points are held.
     one_cpu = ["taskset", "-c", "0"]
@@ -248,6 +251,7 @@ def fnv1a64(text):
 
 
 @pytest.mark.duration(20)
+@needs_solutions
 def test_a_kit_in_a_closed_folder_is_graded_through_its_mirror():
     """As root, a kit in a folder closed to others (a root home is 0700),
     without mount walls (told to go without them, as a chroot or a

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import GRADER, ROOT, describe, make, open_to_all, run
+from kit import GRADER, ROOT, describe, make, needs_solutions, open_to_all, run
 
 # Lab 01: the package's grading is the grader's, whatever the lab; lab 01
 # has no speedup test, so the whole lab grades in seconds.
@@ -98,6 +98,7 @@ def test_bad_lab_refused():
 
 @pytest.mark.xdist_group("gradescope")
 @pytest.mark.duration(20)
+@needs_solutions
 @pytest.mark.parametrize("layout", [".", f"labs/{LAB}", LAB, "my work"],
                          ids=["flat files", "a labs/ tree", "an NN-name folder", "a folder of any name"])
 def test_every_layout_graded(autograder, layout):
@@ -108,6 +109,7 @@ def test_every_layout_graded(autograder, layout):
 
 @pytest.mark.xdist_group("gradescope")
 @pytest.mark.duration(10)
+@needs_solutions
 def test_reference_solution_full_marks(autograder):
     """The whole lab: full marks, every test of lab.ini there, a speedup
     the machine cannot judge held rather than lost."""
@@ -148,6 +150,7 @@ def test_broken_package_still_writes_results(autograder):
 
 
 @pytest.mark.duration(4)
+@needs_solutions
 def test_a_solved_lab_never_ships(tmp_path):
     """make gradescope packs the last commit, and refuses a lab solved in
     the working copy, or one whose committed starter is the solution."""

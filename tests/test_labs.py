@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from kit import BUILD, ROOT, check_summary, describe, run
+from kit import BUILD, ROOT, check_summary, describe, needs_solutions, run
 
 LABS = describe()["labs"]
 IDS = [lab["lab"] for lab in LABS]
@@ -61,6 +61,7 @@ def test_starter_fails_cleanly(lab):
 
 @pytest.mark.duration(4)
 @pytest.mark.parametrize("lab", IDS)
+@needs_solutions
 def test_solution_passes_its_tests(lab):
     ran = make_lab(lab, "check", "MODE=release",
                    f"SUBMIT_DIR={ROOT}/solutions/{lab}",

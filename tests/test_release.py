@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: MIT
+"""The student kit (make release OUT=DIR): a git repository of one commit
+that holds no reference solution, no fixture of bad submissions and no
+hidden test, by name or by content; the student's README; its grader
+grades as the instructor's does; a kit whose starter is solved is refused;
+bad input refused."""
+
+import json
+
+import pytest
+
+from kit import FIXTURES, ROOT, SOLUTIONS, grade, make, needs_solutions, open_to_all, run
+
+LAB = "01-cores"
+ONLY = "synthetic"
+
+
+def files_of(top):
+    return [p for p in top.rglob("*") if p.is_file() and ".git" not in p.relative_to(top).parts]
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release") / "kit"
+    ran = make("release", f"OUT={out}", timeout=300)
+    assert ran.status == 0 and "RELEASE" in ran.output, str(ran)
+    return out
+
+
+@needs_solutions
+def test_release_holds_nothing_of_the_instructors(release):
+    log = run(["git", "-C", release, "log", "--oneline"])
+    assert log.status == 0 and len(log.output.splitlines()) == 1, str(log)
+    assert run(["git", "-C", release, "status", "--porcelain"]).output == ""
+    for gone in ("solutions", "tests/mutation", "docs/student-kit.md"):
+        assert not (release / gone).exists(), f"the student kit holds {gone}"
+    assert [p.name for p in (release / "grader/tests/fixtures").iterdir()] == ["starters.expect"]
+    # By content: not one file of the student kit is a solution's, or a
+    # fixture's, whatever it is called.
+    secret = {p.read_bytes() for p in files_of(SOLUTIONS)}
+    secret |= {p.read_bytes() for p in files_of(FIXTURES) if p.name.endswith((".c", ".patch"))}
+    secret.discard(b"")
+    leaked = [str(p.relative_to(release)) for p in files_of(release) if p.read_bytes() in secret]
+    assert not leaked, f"the student kit holds the instructor's files: {leaked}"
+    readme = (release / "README.md").read_text()
+    assert readme.startswith("<!-- SPDX") and "your kit" in readme and "hidden tests" in readme
+    for lab in ("01-cores", "02-threads", "03-locks", "04-processes"):
+        assert (release / "labs" / lab / "kit" / "lab.ini").is_file()
+
+
+@pytest.mark.duration(15)
+def test_release_grades_as_the_instructors_kit(release):
+    open_to_all(release)
+    results = release / "build" / "results.json"
+    ran = run(["make", "-s", "-C", release, "grade", f"LAB={LAB}", f"TEST={ONLY}",
+               f"RESULTS={results}"], timeout=600)
+    assert ran.status == 1, str(ran)  # the starter: graded, below full marks
+    theirs = {t["name"]: t["score"] for t in json.loads(results.read_text())["tests"]}
+    ours = grade(ROOT / "labs", LAB, only=ONLY)
+    assert theirs and theirs == {t["name"]: t["score"] for t in ours.results["tests"]}, \
+        f"{theirs}\n{ours.ran}"
+
+
+@needs_solutions
+@pytest.mark.duration(5)
+def test_a_solution_never_ships(tmp_path):
+    """A starter committed solved, or a solution under another name: the
+    release is refused, names the file, and leaves no folder behind."""
+    clone = tmp_path / "kit"
+    git = ["git", "-C", clone, "-c", "user.name=kit", "-c", "user.email=kit@localhost"]
+    assert run(["git", "clone", "-q", ROOT, clone]).status == 0
+    hidden = clone / "labs" / "02-threads" / "kit" / "notes.c"
+    hidden.write_bytes((SOLUTIONS / "02-threads" / "parallel.c").read_bytes())
+    assert run([*git, "add", "-A"]).status == 0 and run([*git, "commit", "-qm", "x"]).status == 0
+    out = tmp_path / "student"
+    ran = run(["bash", clone / "mk" / "release.sh", out])
+    assert ran.status == 1 and "labs/02-threads/kit/notes.c" in ran.output \
+        and "solutions/02-threads/parallel.c" in ran.output, str(ran)
+    assert not out.exists()
+
+
+def test_bad_release_requests_refused(tmp_path):
+    script = ROOT / "mk" / "release.sh"
+    ran = run(["bash", script])
+    assert ran.status == 2 and "usage: make release OUT=DIR" in ran.output, str(ran)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "mine.txt").write_text("keep me\n")
+    ran = run(["bash", script, tmp_path / "full"])
+    assert ran.status == 2 and "is not an empty folder" in ran.output, str(ran)
+    assert (tmp_path / "full" / "mine.txt").read_text() == "keep me\n"
