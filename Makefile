@@ -44,7 +44,8 @@ GRADE_ARGS = --kit $(CURDIR) $(if $(LAB),--lab $(LAB)) \
 	$(if $(RESULTS),--results $(RESULTS)) $(if $(JUNIT),--junit $(JUNIT)) \
 	$(if $(SUMMARY),--summary $(SUMMARY)) $(if $(PLOT),--plot $(PLOT)) \
 	$(if $(TEST),--test "$(TEST)") \
-	$(if $(filter-out 0,$(ACCEPT_HELD)),--accept-held)
+	$(if $(filter-out 0,$(ACCEPT_HELD)),--accept-held) \
+	$(if $(filter-out 0,$(STUDENT_VIEW)),--student-view)
 grade:
 	$(Q)$(MAKE) -s grader MODE=release
 	$(Q)$(BUILD)/release/grader/grader $(GRADE_ARGS)
@@ -146,6 +147,8 @@ help:
 	@echo "                       Markdown summary, speedup plots"
 	@echo "      ACCEPT_HELD=1    exit 0, not 3, when the only points not won are held"
 	@echo "                       (a speedup this machine cannot judge)"
+	@echo "      STUDENT_VIEW=1   reports and exit status leave out the tests lab.ini"
+	@echo "                       does not make visible (results.json keeps them)"
 	@echo "  make grade-class SUBMISSIONS=DIR [LAB=NN] [OUT=DIR] [TEST=TEXT] [JOBS=N] [FORCE=1]"
 	@echo "      [REGRADE_HELD=1]   regrade only the held and the ungraded"
 	@echo "                       grade every student folder of DIR into a gradebook CSV"

@@ -40,6 +40,8 @@ test_json(const struct test_spec *t)
                   t->kind->flavour, "alone", t->kind->alone, "timeout",
                   t->timeout, "timeout_means", t->kind->timeout_means);
 
+    if (j != NULL)
+        json_object_set_new(j, "visibility", json_string(t->visibility));
     if (j != NULL && t->tcase != NULL)
         json_object_set_new(j, "tcase", json_string(t->tcase));
     if (j != NULL && labini_given(t, "skip"))

@@ -348,6 +348,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
         out->tests[i].name = dup_text(spec.tests[i].name);
         out->tests[i].kind = dup_text(spec.tests[i].kind->name);
         out->tests[i].max_score = spec.tests[i].points;
+        out->tests[i].visibility = spec.tests[i].visibility;
     }
 
     missing = workdir_missing(submission_dir, spec.submit, spec.nsubmit);

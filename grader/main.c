@@ -9,6 +9,7 @@
 #include "describe.h"
 #include "grade.h"
 #include "kit_time.h"
+#include "prepare/hidden.h"
 #include "prepare/mirror.h"
 #include "report/report.h"
 #include "run/machine_lock.h"
@@ -37,7 +38,7 @@ struct options {
     const char *sandbox_user, *machine_lock;
     char *hide[SANDBOX_MAX_HIDDEN + 1];
     int nhide;
-    bool keep, progress, describe, first_loss, accept_held;
+    bool keep, progress, describe, first_loss, accept_held, student_view;
     double timeout;
     bool seed_given;
     uint64_t seed;
@@ -78,6 +79,14 @@ usage(FILE *to)
             "                     are not run): a quick yes or no\n"
             "  --accept-held      exit 0, not 3, when the only points not won "
             "are held\n"
+            "  --student-view     what a student may see: the terminal, "
+            "JUnit and\n"
+            "                     Markdown reports, plots and exit status "
+            "leave out the\n"
+            "                     tests lab.ini does not make visible "
+            "(results.json\n"
+            "                     keeps them, with their visibility, for "
+            "Gradescope)\n"
             "  --keep             keep the work folders, for a post-mortem\n"
             "  --sandbox-user U   as root, run student code as user U (name "
             "or number;\n"
@@ -126,6 +135,7 @@ parse_options(int argc, char **argv, struct options *o)
         {"keep", no_argument, NULL, 'K'},
         {"first-loss", no_argument, NULL, 'f'},
         {"accept-held", no_argument, NULL, 'A'},
+        {"student-view", no_argument, NULL, 'V'},
         {"no-progress", no_argument, NULL, 'P'},
         {"sandbox-user", required_argument, NULL, 'u'},
         {"hide", required_argument, NULL, 'H'},
@@ -207,6 +217,9 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case 'A':
             o->accept_held = true;
+            break;
+        case 'V':
+            o->student_view = true;
             break;
         case 'P':
             o->progress = false;
@@ -366,6 +379,8 @@ main(int argc, char **argv)
      * are root's again. */
     umask(022);
     if (setup_walls(&o, &cat, &sandbox, mirror, err, sizeof(err)) != 0 ||
+        hidden_tests_close(&cat, sandbox.mirrored ? mirror : cat.kit, err,
+                           sizeof(err)) < 0 ||
         (o.machine_lock != NULL &&
          machine_lock_open(o.machine_lock, err, sizeof(err)) != 0)) {
         fprintf(stderr, "grader: %s\n", err);
@@ -427,11 +442,16 @@ main(int argc, char **argv)
     g.seconds = (double)(kit_now_ns() - start) / 1e9;
 
     /* Every run of the submission has ended (run_program waits for and
-     * kills whole process trees): only now are results written. */
-    report_terminal(&g, stdout,
-                    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
+     * kills whole process trees): only now are results written.
+     * results.json holds every test, each with its visibility, which
+     * Gradescope applies; the other reports, in a student's view, only what
+     * the student may see now. */
     if (o.results != NULL && report_results_json(&g, o.results) != 0)
         status = 2;
+    if (o.student_view && grade_student_view(&g) < 0)
+        status = 2;
+    report_terminal(&g, stdout,
+                    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
     if (o.junit != NULL && report_junit(&g, o.junit) != 0)
         status = 2;
     if (o.summary != NULL && report_summary(&g, o.summary) != 0)

@@ -41,6 +41,9 @@ struct graded_test {
      * lab.ini says to hold them. They count in neither score nor maximum. */
     bool held;
     char *output;   /* what the student reads: messages, numbers, diagnosis */
+    /* lab.ini's visibility: who sees the result, and when (a string of
+     * labini_visibilities, not owned); NULL: visible. */
+    const char *visibility;
     double seconds; /* wall time its runs took */
     struct speedup_point *points; /* speedup tests only */
     size_t npoints;
@@ -76,6 +79,26 @@ struct grade {
 };
 
 const char *test_status_name(enum test_status status);
+
+/* Whether a student sees the test's result now: its visibility is
+ * visible. */
+bool test_shown(const struct graded_test *test);
+
+/* A lab's totals over the tests a student sees (not held), and how many
+ * tests, worth how many points, show later. */
+struct shown_total {
+    double score, max_score;
+    int later;
+    double later_points;
+};
+void lab_shown_total(const struct lab_result *lab, struct shown_total *out);
+
+/* The student's view of a grade, in place: every test whose visibility is
+ * not visible is dropped (its name, points and output with it), the totals
+ * are of what is left, and a note says how many tests, worth how many
+ * points, were graded besides. Returns how many were dropped, or -1 out of
+ * memory (the grade is then dropped-from but without its note). */
+int grade_student_view(struct grade *g);
 
 /* Sums of a lab or a grade over the tests that are not held. */
 void lab_result_total(struct lab_result *lab);

@@ -47,6 +47,14 @@ KIT_SRCS := $(notdir $(wildcard $(LAB_KIT)/*.c))
 KIT_SHARED := $(filter-out $(addsuffix .c,$(LAB_PROGRAMS)),$(KIT_SRCS))
 WRAP_SRCS := $(notdir $(wildcard $(LAB_KIT)/wrap/*.c))
 TEST_SRCS := $(notdir $(wildcard $(LAB_DIR)/tests/*.c))
+# The instructor's hidden test cases (common/kit_hidden.h), where the
+# course has some: linked into the lab's suite, never in a student kit.
+# The grader builds their objects as the kit; the sandbox's user, who
+# builds a submission, cannot read kit/hidden/ (grader/prepare/hidden.h)
+# and links the objects it finds.
+HIDDEN_SRCS := $(notdir $(wildcard $(LAB_KIT)/hidden/*.c))
+HIDDEN_BUILT := $(addprefix $(KIT_OBJS_DIR)/kit/hidden/,$(HIDDEN_SRCS:.c=.o))
+HIDDEN_OBJS := $(sort $(HIDDEN_BUILT) $(wildcard $(KIT_OBJS_DIR)/kit/hidden/*.o))
 TEST_BIN := $(OUT)/$(basename $(firstword $(filter check_%,$(TEST_SRCS))))
 
 SUBMIT_OBJS := $(addprefix $(OUT)/submit/,$(LAB_SUBMIT:.c=.o))
@@ -70,7 +78,7 @@ LAB_LIBS = $(LIBKIT_LIBS) $(if $(LAB_PKGS),$(call pc_libs,$(LAB_PKGS)))
 
 .PHONY: all check clean kit-objects preprocess $(LAB_PROGRAMS)
 all: $(PROGRAMS) $(TEST_BIN) $(REFERENCES)
-kit-objects: $(SHARED_OBJS) $(PROGRAM_OBJS) $(WRAP_OBJS) $(TEST_OBJS) \
+kit-objects: $(SHARED_OBJS) $(PROGRAM_OBJS) $(WRAP_OBJS) $(TEST_OBJS) $(HIDDEN_BUILT) \
 	$(REFERENCES)
 
 # The student's files: the one thing compiled per submission.
@@ -91,6 +99,11 @@ $(KIT_OBJS_DIR)/tests/%.o: $(LAB_DIR)/tests/%.c | kit-deps
 	@mkdir -p $(@D)
 	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
 	$(Q)$(CC) $(LAB_CFLAGS) -I$(LAB_KIT)/wrap $(call pc_cflags,check) -c $< -o $@
+
+$(KIT_OBJS_DIR)/kit/hidden/%.o: $(LAB_KIT)/hidden/%.c | kit-deps
+	@mkdir -p $(@D)
+	@echo "  CC      $(patsubst $(abspath $(KIT_ROOT))/%,%,$<)"
+	$(Q)$(CC) $(LAB_CFLAGS) -I$(LAB_DIR)/tests -I$(LAB_KIT)/wrap $(call pc_cflags,check) -c $< -o $@
 
 $(KIT_OBJS_DIR)/kit/wrap/%.o: $(LAB_KIT)/wrap/%.c | kit-deps
 	@mkdir -p $(@D)
@@ -116,7 +129,7 @@ $(PROGRAMS): $(OUT)/%: $(KIT_OBJS_DIR)/kit/%.o $(SUBMIT_OBJS) $(SHARED_OBJS) $(L
 	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$@)"
 	$(Q)$(CC) $(KIT_LDFLAGS) $(filter %.o,$^) $(LAB_LIBS) -o $@
 
-$(TEST_BIN): $(TEST_OBJS) $(WRAP_OBJS) $(SUBMIT_OBJS) $(SHARED_OBJS) $(LIBKIT)
+$(TEST_BIN): $(TEST_OBJS) $(HIDDEN_OBJS) $(WRAP_OBJS) $(SUBMIT_OBJS) $(SHARED_OBJS) $(LIBKIT)
 	@echo "  LD      $(patsubst $(abspath $(BUILD))/%,build/%,$@)"
 	$(Q)$(CC) $(KIT_LDFLAGS) $(filter %.o,$^) $(LAB_LIBS) $(call pc_libs,check) -o $@
 
@@ -138,4 +151,4 @@ clean:
 include $(KIT_ROOT)/mk/libkit.mk
 
 -include $(SUBMIT_OBJS:.o=.d) $(SHARED_OBJS:.o=.d) $(PROGRAM_OBJS:.o=.d) \
-	$(WRAP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(REFERENCE_OBJS:.o=.d)
+	$(WRAP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(HIDDEN_BUILT:.o=.d) $(REFERENCE_OBJS:.o=.d)

@@ -21,6 +21,11 @@ pytestmark = needs_fixtures
 
 ATTACKS = sorted(p.parent for p in (FIXTURES / "attacks").glob("*/expect"))
 ATTACK_UID = 61999
+# The comments of the instructor's hidden tests (labs/*/kit/hidden/): no
+# report may ever quote one (a test's messages may show, its source not).
+HIDDEN_LINES = [l.strip() for p in ROOT.glob("labs/*/kit/hidden/*.c")
+                for l in p.read_text().splitlines()
+                if l.strip().startswith(("/*", "*")) and len(l.strip()) > 30]
 # The port the network attack tries, on this machine.
 PORT = 47913
 
@@ -105,6 +110,9 @@ def test_attack_contained(folder, listener):
         "a report holds the attack's forgery"
     assert "Instructors: change points" not in str(g.results), \
         "student code read the lab's lab.ini"
+    for line in HIDDEN_LINES:
+        assert line not in str(g.results) and line not in g.ran.output, \
+            f"a report holds a line of the hidden tests' source: {line}"
 
 
 def tasks_of(uid):

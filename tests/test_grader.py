@@ -128,11 +128,40 @@ def test_describe_says_what_lab_ini_says():
     assert lab["points"] == sum(t["points"] for t in lab["tests"]) == 100
     speedup = [t for t in lab["tests"] if t["kind"] == "speedup"]
     assert speedup and all(t["alone"] and t["skip"] == "hold" for t in speedup)
+    visibility = {t["name"]: t["visibility"] for t in lab["tests"]}
+    assert set(visibility.values()) <= {"visible", "hidden", "after_due_date", "after_published"}
     # One field, a value per line, for shell scripts.
     ran = run([GRADER, "--kit", ROOT, "--describe", "--lab", "2", "--field", "submit"])
     assert ran.status == 0 and ran.output == "parallel.c\n", str(ran)
     ran = run([GRADER, "--kit", ROOT, "--describe", "--lab", "02", "--field", "points"])
     assert ran.output == "100\n", str(ran)
+
+
+HIDDEN = ROOT / "labs" / "02-threads" / "kit" / "hidden"
+
+
+@pytest.mark.skipif(not HIDDEN.is_dir(), reason="this kit has no hidden test of lab 02")
+def test_hidden_test_graded_and_shown_as_its_visibility_says():
+    """Lab 02's example hidden test: graded, in results.json with its
+    visibility (Gradescope shows it then); a student's view leaves it out
+    of the terminal report, the Markdown summary and the exit status."""
+    name = "edge cases (hidden)"
+    lab = describe("02")["labs"][0]
+    assert {t["name"]: t["visibility"] for t in lab["tests"]}[name] == "after_due_date"
+    g = grade(ROOT / "labs", "02", only=[name, "integrate matches"])
+    assert g.test(name)["visibility"] == "after_due_date" and g.test(name)["score"] == 0
+    assert name in g.ran.output and "shown later" in g.results["output"]
+    assert "Grade: 0/20" in g.results["output"], g.results["output"]
+    seen = grade(ROOT / "labs", "02", only=[name, "integrate matches"], extra=["--student-view"])
+    assert seen.test(name)["visibility"] == "after_due_date", str(seen.ran)
+    assert name not in seen.ran.output and "edge cases" not in seen.junit, str(seen.ran)
+    assert "1 more test (5 points) was graded" in seen.ran.output, str(seen.ran)
+    # Nobody but root may read the hidden tests' sources once the grader ran.
+    if IS_ROOT:
+        assert HIDDEN.stat().st_mode & 0o077 == 0, oct(HIDDEN.stat().st_mode)
+    # Only the visible tests count for a student: the exit status is theirs.
+    only_hidden = grade(ROOT / "solutions", "02", only=[name], extra=["--student-view"])
+    assert only_hidden.status == 0 and name not in only_hidden.ran.output, str(only_hidden.ran)
 
 
 def refusal(want, *args, env=None):

@@ -54,7 +54,9 @@ def autograder():
     z = ROOT / "build" / "gradescope" / f"{LAB}-autograder.zip"
     names = zipfile.ZipFile(z).namelist()
     for want in ("setup.sh", "run_autograder", "lab", "kit-commit", "kit/Makefile",
-                 "kit/mk/deps.sh", f"kit/labs/{LAB}/kit/lab.ini", "kit/grader/main.c"):
+                 "kit/mk/deps.sh", f"kit/labs/{LAB}/kit/lab.ini", "kit/grader/main.c",
+                 # The hidden tests are the autograder's to run.
+                 "kit/labs/02-threads/kit/hidden/check_hidden.c"):
         assert want in names, f"the zip lacks {want}"
     assert not any(n.startswith(("kit/build/", "kit/solutions/", "kit/.git/")) for n in names)
     top = Path(tempfile.mkdtemp(prefix="kit-autograder-"))

@@ -38,11 +38,13 @@ def test_release_holds_nothing_of_the_instructors(release):
     assert run(["git", "-C", release, "status", "--porcelain"]).output == ""
     for gone in ("solutions", "tests/mutation", "docs/student-kit.md"):
         assert not (release / gone).exists(), f"the student kit holds {gone}"
+    assert not list(release.glob("labs/*/kit/hidden")), "the student kit holds hidden tests"
     assert [p.name for p in (release / "grader/tests/fixtures").iterdir()] == ["starters.expect"]
     # By content: not one file of the student kit is a solution's, or a
     # fixture's, whatever it is called.
     secret = {p.read_bytes() for p in files_of(SOLUTIONS)}
     secret |= {p.read_bytes() for p in files_of(FIXTURES) if p.name.endswith((".c", ".patch"))}
+    secret |= {p.read_bytes() for p in ROOT.glob("labs/*/kit/hidden/*")}
     secret.discard(b"")
     leaked = [str(p.relative_to(release)) for p in files_of(release) if p.read_bytes() in secret]
     assert not leaked, f"the student kit holds the instructor's files: {leaked}"

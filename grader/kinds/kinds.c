@@ -142,7 +142,8 @@ listed(const char *const *keys, const char *key)
 }
 
 /* The keys any kind takes: every test has them. */
-static const char *const common_keys[] = {"kind", "points", "timeout", NULL};
+static const char *const common_keys[] = {"kind", "points", "timeout",
+                                          "visibility", NULL};
 
 int
 kinds_bind(struct lab_spec *spec, char *err, size_t errlen)

@@ -85,7 +85,8 @@ mirror_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
     if (fd < 0)
         return -1;
     /* What builds and runs read, and nothing else: not solutions/, not the
-     * points of lab.ini, not the grader or the kit's own tests. The
+     * points of lab.ini, not the grader or the kit's own tests (the hidden
+     * tests come, and are closed to others once here: prepare/hidden.h). The
      * mirror's build/ is its own, kept (an excluded path is not deleted). */
     char *argv[] = {"/usr/bin/rsync",
                     "--recursive",

@@ -138,13 +138,15 @@ add_objects(struct symbol_set *set, const char *folder)
 
 /* The names the student may not define: the system's (read once per
  * grader run), libkit's, and those of the lab's own objects: its kit/
- * folder's (drivers, serial references, wrappers) and its tests'. */
+ * folder's (drivers, serial references, wrappers, hidden tests) and its
+ * tests'. */
 static int
 load_reserved(const char *kit, const char *lab, struct symbol_set *set)
 {
     static struct symbol_set system_names;
     static int system_loaded;
-    static const char *const folders[] = {"kit", "tests"};
+    static const char *const folders[] = {"kit", "kit/wrap", "kit/hidden",
+                                          "tests"};
     char path[PATH_MAX];
 
     if (!system_loaded) {

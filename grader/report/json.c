@@ -172,7 +172,9 @@ test_entry(const struct lab_result *lab, const struct graded_test *test,
     put(entry, "status", json_string(gradescope_status(test)), ok);
     put(entry, "output", test_output(test), ok);
     put(entry, "output_format", json_string("text"), ok);
-    put(entry, "visibility", json_string("visible"), ok);
+    put(entry, "visibility",
+        json_string(test->visibility != NULL ? test->visibility : "visible"),
+        ok);
 
     append(tags, json_string(test_status_name(test->status)), ok);
     if (test->kind != NULL)
@@ -232,20 +234,38 @@ summary(const struct grade *g)
 {
     struct text plain = TEXT_INIT, html = TEXT_INIT;
     char score[64];
+    double sum = 0, max = 0;
     json_t *j;
 
-    format_score(grade_score(g), grade_max_score(g), score, sizeof(score));
+    /* Students read this summary: it counts the tests they see, so that no
+     * total gives away a result that shows later. */
+    for (size_t i = 0; i < g->nlabs; i++) {
+        struct shown_total shown;
+
+        lab_shown_total(&g->labs[i], &shown);
+        sum += shown.score;
+        max += shown.max_score;
+    }
+    format_score(sum, max, score, sizeof(score));
     text_addf(&plain, "Grade: %s\n", score);
     for (size_t i = 0; i < g->nlabs; i++) {
         const struct lab_result *lab = &g->labs[i];
+        struct shown_total shown;
+
+        lab_shown_total(lab, &shown);
         text_add(&plain, lab->lab != NULL ? lab->lab : "(lab)");
         if (lab->title != NULL && lab->title[0] != '\0') {
             text_add(&plain, "  ");
             text_add(&plain, lab->title);
         }
-        format_score(lab->score, lab->max_score, score, sizeof(score));
-        text_addf(&plain, ": %s%s\n", score,
+        format_score(shown.score, shown.max_score, score, sizeof(score));
+        text_addf(&plain, ": %s%s", score,
                   lab->error != NULL ? " (could not be graded)" : "");
+        if (shown.later > 0)
+            text_addf(&plain, " (and %d test%s worth %g points, shown later)",
+                      shown.later, shown.later == 1 ? "" : "s",
+                      shown.later_points);
+        text_addc(&plain, '\n');
         if (lab->message != NULL) {
             struct text shown = TEXT_INIT;
 

@@ -142,15 +142,17 @@ catalogue_read(const struct catalogue *c, const char *lab, struct lab_spec *out,
     char *dir = catalogue_path(c, lab, NULL);
     char *ini = catalogue_path(c, lab, LAB_INI);
     char *tests = catalogue_path(c, lab, "tests");
+    char *hidden = catalogue_path(c, lab, LAB_HIDDEN);
+    const char *sources[] = {tests, hidden, NULL};
     char why[768];
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (dir == NULL || ini == NULL || tests == NULL)
+    if (dir == NULL || ini == NULL || tests == NULL || hidden == NULL)
         snprintf(err, errlen, "out of memory");
     else if (labini_read(ini, out, err, errlen) == 0) {
         rc = check_folder(out, dir, err, errlen);
-        if (rc == 0 && tcases_check(out, tests, why, sizeof(why)) != 0) {
+        if (rc == 0 && tcases_check(out, sources, why, sizeof(why)) != 0) {
             snprintf(err, errlen, "%s: %s", ini, why);
             rc = -1;
         }
@@ -160,5 +162,6 @@ catalogue_read(const struct catalogue *c, const char *lab, struct lab_spec *out,
     free(dir);
     free(ini);
     free(tests);
+    free(hidden);
     return rc;
 }

@@ -17,6 +17,10 @@
  * serial references, link-time wrappers, lab.ini) are in its kit/ folder. */
 #define LAB_KIT_FOLDER "kit"
 #define LAB_INI "kit/lab.ini"
+/* The instructor's hidden test cases, where a lab has some: Check sources
+ * linked into the lab's suite (common/kit_hidden.h), left out of the
+ * student kit (make release) and covered up from student code. */
+#define LAB_HIDDEN "kit/hidden"
 
 struct catalogue {
     char kit[PATH_MAX]; /* the kit's top folder, absolute */

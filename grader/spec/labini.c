@@ -17,10 +17,14 @@ struct parse {
 
 /* In the order of the `given` bits. */
 const char *const labini_test_keys[] = {
-    "kind",        "points",  "tcase",  "timeout",   "bench", "kernel",
-    "calibration", "threads", "target", "size",      "skip",  "duration_ms",
-    "rounds",      "program", "args",   "max_cores", NULL,
+    "kind",      "points",      "tcase",   "timeout", "bench",
+    "kernel",    "calibration", "threads", "target",  "size",
+    "skip",      "duration_ms", "rounds",  "program", "args",
+    "max_cores", "visibility",  NULL,
 };
+
+const char *const labini_visibilities[] = {
+    "visible", "hidden", "after_due_date", "after_published", NULL};
 
 static int
 key_index(const char *key)
@@ -91,6 +95,7 @@ test_for(struct parse *p, const char *name)
     t->name = dup_or_die(name);
     t->points = -1; /* required */
     t->timeout = 30;
+    t->visibility = "visible";
     t->target = 0.8;
     t->duration_ms = 150;
     t->min_rounds = 5;
@@ -207,6 +212,16 @@ on_test_key(struct parse *p, struct test_spec *t, const char *name,
     } else if (strcmp(name, "timeout") == 0) {
         if (!parse_double(value, 1, 3600, &t->timeout))
             FAIL("timeout = %s is not 1 to 3600 seconds", value);
+    } else if (strcmp(name, "visibility") == 0) {
+        int v = 0;
+        while (labini_visibilities[v] != NULL &&
+               strcmp(labini_visibilities[v], value) != 0)
+            v++;
+        if (labini_visibilities[v] == NULL)
+            FAIL("visibility = %s is not visible, hidden, after_due_date or "
+                 "after_published",
+                 value);
+        t->visibility = labini_visibilities[v];
     } else if (strcmp(name, "bench") == 0 || strcmp(name, "program") == 0) {
         if (strchr(value, '/') != NULL || value[0] == '.')
             FAIL("%s = %s must be a program of the lab, by name", name, value);

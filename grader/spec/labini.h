@@ -24,6 +24,11 @@ struct test_spec {
     double points;
     char *tcase;    /* check/tsan/asan/leftovers: this TCase only; NULL: all */
     double timeout; /* seconds; what it bounds depends on the kind */
+    /* Who sees the test's result, and when: one of labini_visibilities,
+     * Gradescope's words (visible, the default; hidden; after_due_date;
+     * after_published). A student's view of a report (--student-view) shows
+     * only what this allows. */
+    const char *visibility;
     /* speedup */
     char *bench;  /* the lab's bench program */
     char *kernel; /* its -k kernel */
@@ -61,6 +66,9 @@ int labini_read(const char *path, struct lab_spec *out, char *err,
 
 /* Every key a [test] section may have, NULL-terminated. */
 extern const char *const labini_test_keys[];
+
+/* What `visibility` may be, NULL-terminated. */
+extern const char *const labini_visibilities[];
 
 /* Whether lab.ini gave `key` for this test. */
 bool labini_given(const struct test_spec *test, const char *key);

@@ -37,9 +37,10 @@ creates(const char *source, const char *name, struct text *names)
     return found;
 }
 
-/* Whether the .c files of `dir` create a TCase `name`. */
+/* Whether the .c files of `dir` (a folder that is not there has none)
+ * create a TCase `name`. */
 static bool
-tcase_exists(const char *dir, const char *name, struct text *names)
+tcase_in(const char *dir, const char *name, struct text *names)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -63,15 +64,25 @@ tcase_exists(const char *dir, const char *name, struct text *names)
     return found;
 }
 
+static bool
+tcase_exists(const char *const *dirs, const char *name, struct text *names)
+{
+    bool found = false;
+
+    for (size_t i = 0; dirs[i] != NULL; i++)
+        found = tcase_in(dirs[i], name, names) || found;
+    return found;
+}
+
 int
-tcases_check(const struct lab_spec *spec, const char *tests_dir, char *err,
+tcases_check(const struct lab_spec *spec, const char *const *dirs, char *err,
              size_t errlen)
 {
     for (int i = 0; i < spec->ntests; i++) {
         const char *tcase = spec->tests[i].tcase;
         struct text names = TEXT_INIT;
 
-        if (tcase == NULL || tcase_exists(tests_dir, tcase, &names)) {
+        if (tcase == NULL || tcase_exists(dirs, tcase, &names)) {
             text_free(&names);
             continue;
         }

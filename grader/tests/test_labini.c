@@ -86,7 +86,8 @@ static const char *good = "; a comment\n"
                           "[test \"reaps\"]\n"
                           "kind = leftovers\n"
                           "tcase = pool\n"
-                          "points = 5\n";
+                          "points = 5\n"
+                          "visibility = after_published\n";
 
 START_TEST(reads_every_key)
 {
@@ -106,6 +107,8 @@ START_TEST(reads_every_key)
     ck_assert_double_eq_tol(c.tests[3].max_cores, 0.25, 1e-12);
     ck_assert_ptr_eq(c.tests[4].kind, kinds_find("leftovers"));
     ck_assert_str_eq(c.tests[4].tcase, "pool");
+    ck_assert_str_eq(c.tests[4].visibility, "after_published");
+    ck_assert_str_eq(c.tests[0].visibility, "visible");
     ck_assert_str_eq(c.tests[0].name, "results");
     ck_assert_ptr_eq(c.tests[0].kind, kinds_find("check"));
     ck_assert_str_eq(c.tests[0].kind->flavour, "release");
@@ -211,6 +214,9 @@ static const struct {
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nskip = maybe\n",
      "skip = maybe"},
     {"this is not ini\n", "cannot be read"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"c\"]\nkind = check\npoints = "
+     "1\nvisibility = secret\n",
+     ":7: visibility = secret is not visible, hidden"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"a name much too long for inih's "
      "buffer of section names\"]\nkind = check\npoints = 1\n",
      "name is cut after"},

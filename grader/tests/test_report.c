@@ -590,6 +590,48 @@ terminal_text(const struct grade *g, bool color, size_t *len)
     return buf;
 }
 
+/* A test shown after the due date: results.json keeps it, with its
+ * visibility, and a summary a student reads totals only what is shown; the
+ * student's view drops it from every other report, and says so. */
+START_TEST(student_view_leaves_out_what_shows_later)
+{
+    struct grade g = make_grade();
+    const char *path = in_tmp("later.json");
+    json_error_t err;
+    json_t *root, *t;
+    size_t len;
+    char *out;
+
+    g.labs[0].tests[0].visibility = "after_due_date";
+    ck_assert_int_eq(report_results_json(&g, path), 0);
+    root = json_load_file(path, 0, &err);
+    ck_assert_msg(root != NULL, "%s", err.text);
+    t = json_array_get(json_object_get(root, "tests"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(t, "visibility")),
+                     "after_due_date");
+    ck_assert_double_eq_tol(number(t, "score"), 40, 1e-9);
+    /* The 40 points of the test shown later are in no total shown. */
+    const char *summary = json_string_value(json_object_get(root, "output"));
+    ck_assert_msg(strstr(summary, "Grade: 64.5/130") != NULL, "%s", summary);
+    ck_assert_msg(strstr(summary, "0/60 (and 1 test worth 40 points, shown "
+                                  "later)") != NULL,
+                  "%s", summary);
+    json_decref(root);
+
+    ck_assert_int_eq(grade_student_view(&g), 1);
+    ck_assert_int_eq((int)g.labs[0].ntests, 3);
+    ck_assert_double_eq_tol(g.labs[0].max_score, 60, 1e-9);
+    out = terminal_text(&g, false, &len);
+    ck_assert_msg(strstr(out, "counts on synthetic machines") == NULL, "%s",
+                  out);
+    ck_assert_msg(strstr(out, "Total 64.5/130") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "1 more test (40 points) was graded") != NULL,
+                  "%s", out);
+    free(out);
+    grade_free(&g);
+}
+END_TEST
+
 START_TEST(terminal_shows_points_and_totals)
 {
     struct grade g = make_grade();
@@ -852,6 +894,7 @@ report_suite(void)
 
     tcase_add_checked_fixture(formats, setup, teardown);
     tcase_add_test(formats, json_has_gradescope_fields_and_scores);
+    tcase_add_test(formats, student_view_leaves_out_what_shows_later);
     tcase_add_test(formats, junit_is_well_formed_with_right_counts);
     tcase_add_test(formats, summary_has_tables_and_safe_fences);
     tcase_add_test(formats, terminal_shows_points_and_totals);

@@ -2,6 +2,7 @@
 /* Lab 04 "Processes": the public tests' suite, one test case per file of
  * this folder (cases.h says what they share). */
 #include "cases.h"
+#include "kit_hidden.h"
 #include "kit_sanitizer.h"
 
 #include <check.h>
@@ -19,6 +20,9 @@ processes_suite(void)
     suite_add_tcase(s, crash_tcase());
     suite_add_tcase(s, processes_created_tcase());
     suite_add_tcase(s, reaped_tcase());
+    /* The instructor's hidden test cases, where the course has some
+     * (kit_hidden.h); none in your kit. */
+    kit_hidden_tcases(s);
     return s;
 }
 
