@@ -51,10 +51,12 @@ TEST_SRCS := $(notdir $(wildcard $(LAB_DIR)/tests/*.c))
 # course has some: linked into the lab's suite, never in a student kit.
 # The grader builds their objects as the kit; the sandbox's user, who
 # builds a submission, cannot read kit/hidden/ (grader/prepare/hidden.h)
-# and links the objects it finds.
+# and links the objects it finds. Only the grader's builds (KIT_HIDDEN=1)
+# link them: `make check` runs the lab's public tests, as in a student kit.
 HIDDEN_SRCS := $(notdir $(wildcard $(LAB_KIT)/hidden/*.c))
 HIDDEN_BUILT := $(addprefix $(KIT_OBJS_DIR)/kit/hidden/,$(HIDDEN_SRCS:.c=.o))
-HIDDEN_OBJS := $(sort $(HIDDEN_BUILT) $(wildcard $(KIT_OBJS_DIR)/kit/hidden/*.o))
+HIDDEN_OBJS := $(if $(KIT_HIDDEN),$(sort $(HIDDEN_BUILT) \
+	$(wildcard $(KIT_OBJS_DIR)/kit/hidden/*.o)))
 TEST_BIN := $(OUT)/$(basename $(firstword $(filter check_%,$(TEST_SRCS))))
 
 SUBMIT_OBJS := $(addprefix $(OUT)/submit/,$(LAB_SUBMIT:.c=.o))

@@ -211,6 +211,9 @@ make_submission(const char *kit, const char *lab, const struct workdir *w,
                     mode_arg,
                     objs_arg,
                     libkit_arg,
+                    /* The instructor's hidden tests join the suite the
+                     * grader runs, not a student's make check. */
+                    "KIT_HIDDEN=1",
                     NULL};
 
     /* Everything but the submit files comes from the kit's own, pristine
