@@ -333,11 +333,13 @@ grade_lab(const struct grade_options *opt, const char *lab,
     memset(&spec, 0, sizeof(spec));
     memset(out, 0, sizeof(*out));
     out->lab = dup_text(lab);
-    if (read_spec(opt, lab, &spec, out) != 0) {
-        out->title = dup_text(spec.title);
-        goto done;
-    }
+    kit_commit(opt->catalogue->kit, lab, out->kit_commit,
+               sizeof(out->kit_commit));
+    int read = read_spec(opt, lab, &spec, out);
     out->title = dup_text(spec.title);
+    memcpy(out->spec_sha256, spec.sha256, sizeof(out->spec_sha256));
+    if (read != 0)
+        goto done;
     out->tests = calloc((size_t)spec.ntests, sizeof(*out->tests));
     if (out->tests == NULL) {
         out->error = dup_text("out of memory");

@@ -4,6 +4,7 @@
 #define GRADER_RESULT_H
 
 #include "base/machine.h"
+#include "base/provenance.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,6 +66,10 @@ struct lab_result {
      * each such test fails and points here. NULL: none. */
     char *message;
     double seconds; /* wall time spent grading it */
+    /* What graded it (base/provenance.h): lab.ini's SHA-256 ("" if it
+     * could not be read) and the kit's commit for the lab. */
+    char spec_sha256[SHA256_HEX_LEN + 1];
+    char kit_commit[96];
 };
 
 /** A whole grading run. */

@@ -5,6 +5,7 @@ interrupted run; that a student's code cannot read another student's
 folder; and bad input refused."""
 
 import csv
+import hashlib
 import json
 import shutil
 import signal
@@ -53,15 +54,34 @@ def gradebook(out):
         return list(csv.reader(f))
 
 
+def graded_by(results):
+    """What a results.json says graded its lab, after checking that it is
+    what grades the lab now: the hash of the kit's lab.ini, and the kit's
+    last commit of what grades it."""
+    by = json.loads(results.read_text())["extra_data"]["graded_by"]
+    assert [b["lab"] for b in by] == [LAB], by
+    spec = hashlib.sha256((ROOT / "labs" / LAB / "kit" / "lab.ini").read_bytes()).hexdigest()
+    assert by[0]["lab_ini_sha256"] == spec, by
+    commit = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%H", "--", f"labs/{LAB}", "grader",
+                             "common", "mk", "Makefile", ":(exclude,glob)**/*.md"],
+                            capture_output=True, text=True).stdout.strip()
+    assert commit and by[0]["kit_commit"].split("+")[0] == commit, (by, commit)
+    return spec, by[0]["kit_commit"]
+
+
 def check_rows(out, students):
     rows = gradebook(out)
     header, body = rows[0], rows[1:]
     tests = [t["name"] for t in describe(LAB)["labs"][0]["tests"] if ONLY in t["name"]]
-    assert header == ["student", *[f"{LAB}: {t}" for t in tests], "total", "max", "status"], header
+    assert header == ["student", *[f"{LAB}: {t}" for t in tests], "total", "max", "status",
+                      "graded by"], header
     assert [r[0] for r in body] == students, "one row per student, sorted, none for a dot folder"
     n = len(tests)
     for r in body:
         student, cells, total, top, status = r[0], r[1:1 + n], float(r[n + 1]), float(r[n + 2]), r[n + 3]
+        spec, commit = graded_by(out / student / LAB / "results.json")
+        changes = "+changes" if commit.endswith("+changes") else ""
+        assert r[n + 4] == f"{LAB}: lab.ini {spec[:8]}, kit {commit[:8]}{changes}", r
         results = out / student / LAB / "results.json"
         assert results.exists(), f"{student}: no results.json"
         d = json.loads(results.read_text())
@@ -107,6 +127,23 @@ def test_class_graded_resumed_and_interrupted(klass):
     assert f"{len(students)} already graded, skipped; FORCE=1 regrades" in ran.output, str(ran)
     assert not [f for f in out.rglob("results.json") if f.stat().st_mtime > marker]
     assert took < 5, f"the re-run took {took:.1f} s"
+    # 3b. Graded under another lab.ini or kit commit, or by a grader that
+    # did not say: graded again, and said so.
+    for student, key, value in [("alice", "lab_ini_sha256", "0" * 64), ("ann", "kit_commit", "deadbeef"),
+                                ("dave", None, None)]:
+        results = out / student / LAB / "results.json"
+        d = json.loads(results.read_text())
+        if key is None:
+            del d["extra_data"]["graded_by"]
+        else:
+            d["extra_data"]["graded_by"][0][key] = value
+        results.write_text(json.dumps(d))
+    ran = grade_class("--submissions", klass, "--lab", "01", "--test", ONLY, "--out", out)
+    assert f"{len(students) - 3} already graded" in ran.output, str(ran)
+    for why in ("graded with another lab.ini", "graded with another kit commit",
+                "graded by a grader that did not record what graded them"):
+        assert f"{LAB}: 1 student {why}" in ran.output, str(ran)
+    check_rows(out, students)
     # 4. A results.json cut short counts as not graded.
     bob = out / "bob" / LAB / "results.json"
     bob.write_bytes(bob.read_bytes()[:100])
@@ -167,8 +204,8 @@ def test_held_points_shown_counted_and_regraded(tmp_path):
     matches = header.index("02-threads: integrate matches the serial reference")
     for r in rows[1:]:
         assert r[speedup] == "held" and float(r[matches]) == 20, r
-        assert float(r[-3]) == 20 and float(r[-2]) == 45, f"total, max: {r}"
-        assert r[-1] == "graded, 25 points held (1 test not judged)", r
+        assert float(r[-4]) == 20 and float(r[-3]) == 45, f"total, max: {r}"
+        assert r[-2] == "graded, 25 points held (1 test not judged)", r
     # dave's speedup judged since (his results.json says so): only ann, held,
     # is graded again.
     dave = out / "dave" / "02-threads" / "results.json"

@@ -222,8 +222,10 @@ read_small_file(const char *path, size_t max)
     }
     n = fread(buf, 1, max + 1, f);
     if (ferror(f) || n > max) {
+        int saved = ferror(f) ? EIO : EFBIG;
         free(buf);
         fclose(f);
+        errno = saved;
         return NULL;
     }
     fclose(f);

@@ -39,8 +39,8 @@ void free_names(char **names, size_t n);
  * (/dev/stdout) is written as it is. Returns 0, or -1 with errno. */
 int write_file_atomic(const char *path, const char *data, size_t len);
 
-/* A whole small file as a string, or NULL if it is missing, unreadable or
- * longer than `max` bytes. */
+/* A whole small file as a string, or NULL (errno set; EFBIG: longer than
+ * `max` bytes) if it is missing, unreadable or too long. */
 char *read_small_file(const char *path, size_t max);
 
 /* snprintf for messages that may be cut short: a reason too long for its

@@ -7,6 +7,7 @@
 #define GRADE_CLASS_H
 
 #include "base/files.h"
+#include "base/provenance.h"
 #include "spec/catalogue.h"
 
 #include <limits.h>
@@ -44,6 +45,16 @@ struct roster {
     size_t ngraded;
 };
 
+/* Whether an earlier run's results.json stands. */
+enum graded_state {
+    NOT_GRADED,    /* none, unreadable, or made with another --test */
+    GRADED,        /* it stands */
+    REGRADE_HELD,  /* it has points held or an error, and --regrade-held */
+    STALE_SPEC,    /* graded with another lab.ini */
+    STALE_KIT,     /* graded with another kit commit */
+    STALE_UNKNOWN, /* by a grader that did not record what graded it */
+};
+
 enum job_state {
     JOB_TODO,
     JOB_RUNNING,
@@ -65,6 +76,7 @@ struct job {
     double score, max_score; /* JOB_DONE: the sums of its results.json */
     char reason[256];        /* why it could not be graded (JOB_FAILED, or a
                                 JOB_DONE whose results.json says so); else "" */
+    enum graded_state before; /* what an earlier run's results were */
 };
 
 /* What one results.json says. Test entries are in the file's order. */
@@ -86,7 +98,18 @@ struct outcome {
     double held_points;      /* their points (max_score + held_points:
                                 the lab's whole maximum) */
     char reason[256];        /* why the grader could not grade; "" if it did */
+    /* What graded it (extra_data.graded_by): lab.ini's SHA-256 and the
+     * kit's commit; both "" in the results of a grader that did not say. */
+    char spec_sha256[SHA256_HEX_LEN + 1];
+    char kit_commit[96];
 };
+
+/* What grades a lab now, to compare with what graded a student's lab. */
+struct provenance {
+    char spec_sha256[SHA256_HEX_LEN + 1];
+    char kit_commit[96];
+};
+
 
 /* roster.c */
 int roster_load(struct roster *r, const struct class_options *o, char *err,
@@ -99,8 +122,11 @@ char *roster_submission_for(const struct class_options *o, const char *student,
 int outcome_read(const char *path, struct outcome *out, char *err,
                  size_t errlen);
 void outcome_free(struct outcome *out);
-bool job_already_graded(const struct job *job, const char *only,
-                        bool unless_held);
+void provenance_now(const struct class_options *o, const char *lab,
+                    struct provenance *now);
+enum graded_state job_already_graded(const struct job *job, const char *only,
+                                     bool unless_held,
+                                     const struct provenance *now);
 int job_prepare(const struct job *job, const char *only, char *err,
                 size_t errlen);
 int job_accept(struct job *job, int exit_status);

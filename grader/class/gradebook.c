@@ -3,7 +3,8 @@
  * every results.json under OUT: a row per student, a column per test (in
  * the order of the results, lab after lab), then total, max and status. A
  * held test's cell says "held", not 0, and the max is the labs' whole
- * points whatever was held, the same for every student graded. */
+ * points whatever was held, the same for every student graded. The last
+ * column says which lab.ini and kit commit graded each lab. */
 #include "base/format.h"
 #include "base/text.h"
 #include "class.h"
@@ -134,9 +135,34 @@ cell_load(struct cell *cell, const struct class_options *o,
     free(path);
 }
 
+/* The "graded by" cell: for each lab graded, which lab.ini and which kit
+ * commit graded it, as the reports shorten them ("02-threads: lab.ini
+ * 3f2a9c1d, kit 63b8440c"); the whole of each is in the results.json. */
 static void
-write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
-          struct columns *cols, bool *graded, size_t *held)
+graded_by(struct text *b, const struct cell *cells, char *const *labs,
+          size_t nlabs)
+{
+    struct text by = TEXT_INIT;
+
+    for (size_t l = 0; l < nlabs; l++) {
+        const struct outcome *o = &cells[l].outcome;
+        if (!cells[l].has_results)
+            continue;
+        const char *commit = o->kit_commit[0] != '\0' ? o->kit_commit : "?";
+        bool hex = strspn(commit, "0123456789abcdef") >= 8;
+        text_addf(&by, "%s%s: lab.ini %.8s, kit %.*s%s", by.len > 0 ? "; " : "",
+                  labs[l], o->spec_sha256[0] != '\0' ? o->spec_sha256 : "?",
+                  hex ? 8 : (int)strlen(commit), commit,
+                  hex && strstr(commit, "+changes") != NULL ? "+changes" : "");
+    }
+    csv_field(b, by.failed ? "" : text_str(&by), false);
+    text_free(&by);
+}
+
+static void
+write_row(struct text *b, const char *student, struct cell *cells,
+          char *const *labs, size_t nlabs, struct columns *cols, bool *graded,
+          size_t *held)
 {
     double total = 0, max = 0, held_points = 0;
     size_t nheld = 0;
@@ -189,6 +215,7 @@ write_row(struct text *b, const char *student, struct cell *cells, size_t nlabs,
               : status.len == 0 ? "graded"
                                 : text_str(&status),
               false);
+    graded_by(b, cells, labs, nlabs);
     text_addc(b, '\n');
     text_free(&status);
 }
@@ -227,12 +254,12 @@ gradebook_write(const struct class_options *o, const struct roster *r,
             csv_field(&b, cols[l].names[c], false);
         counts->columns += cols[l].n;
     }
-    text_add(&b, ",total,max,status\n");
+    text_add(&b, ",total,max,status,graded by\n");
     for (size_t s = 0; s < r->nstudents; s++) {
         bool graded;
         size_t held;
-        write_row(&b, r->students[s], &cells[s * r->labs.nlabs], r->labs.nlabs,
-                  cols, &graded, &held);
+        write_row(&b, r->students[s], &cells[s * r->labs.nlabs], r->labs.labs,
+                  r->labs.nlabs, cols, &graded, &held);
         counts->not_graded += !graded;
         counts->held += held > 0;
         counts->held_tests += held;

@@ -248,10 +248,16 @@ static struct job *
 make_jobs(const struct class_options *o, const struct roster *r, size_t *n)
 {
     struct job *jobs = calloc(r->nstudents * r->ngraded + 1, sizeof(*jobs));
+    struct provenance *now = calloc(r->ngraded + 1, sizeof(*now));
 
     *n = 0;
-    if (jobs == NULL)
+    if (jobs == NULL || now == NULL) {
+        free(jobs);
+        free(now);
         return NULL;
+    }
+    for (size_t l = 0; l < r->ngraded; l++)
+        provenance_now(o, r->graded[l], &now[l]);
     for (size_t s = 0; s < r->nstudents; s++)
         for (size_t l = 0; l < r->ngraded; l++) {
             struct job *job = &jobs[(*n)++];
@@ -262,11 +268,47 @@ make_jobs(const struct class_options *o, const struct roster *r, size_t *n)
             if (job->submission == NULL || job->dir == NULL) {
                 job->state = JOB_FAILED;
                 snprintf(job->reason, sizeof(job->reason), "out of memory");
-            } else if (!o->force &&
-                       job_already_graded(job, o->only, o->regrade_held))
+                continue;
+            }
+            job->before =
+                job_already_graded(job, o->only, o->regrade_held, &now[l]);
+            if (!o->force && job->before == GRADED)
                 job->state = JOB_SKIPPED;
         }
+    free(now);
     return jobs;
+}
+
+/* Says, lab by lab, who is graded again because what grades the lab has
+ * changed since (unless --force regrades everyone anyway). */
+static void
+tell_stale(const struct class_options *o, const struct roster *r,
+           const struct job *jobs, size_t njobs)
+{
+    static const struct {
+        enum graded_state state;
+        const char *why;
+    } kinds[] = {
+        {STALE_SPEC, "graded with another lab.ini"},
+        {STALE_KIT, "graded with another kit commit (the grader or the "
+                    "lab's tests changed)"},
+        {STALE_UNKNOWN, "graded by a grader that did not record what "
+                        "graded them"},
+    };
+
+    if (o->force)
+        return;
+    for (size_t l = 0; l < r->ngraded; l++)
+        for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+            size_t count = 0;
+            for (size_t i = 0; i < njobs; i++)
+                count += jobs[i].lab == r->graded[l] &&
+                         jobs[i].before == kinds[k].state;
+            if (count > 0)
+                fprintf(stderr, "%s: %zu student%s %s: grading again\n",
+                        r->graded[l], count, count == 1 ? "" : "s",
+                        kinds[k].why);
+        }
 }
 
 static void
@@ -358,6 +400,7 @@ main(int argc, char **argv)
     if (skipped > 0)
         fprintf(stderr, "%zu already graded, skipped; FORCE=1 regrades\n",
                 skipped);
+    tell_stale(&o, &r, jobs, njobs);
 
     struct progress p = {
         .tty = o.tty,

@@ -73,6 +73,23 @@ number(json_t *entry, const char *key, double *x)
     return isfinite(*x);
 }
 
+/* extra_data.graded_by: the first lab's marks (a student-lab's results
+ * hold one lab). */
+static void
+provenance_read(json_t *root, struct outcome *out)
+{
+    json_t *by = json_object_get(json_object_get(root, "extra_data"),
+                                 "graded_by");
+    json_t *lab = json_array_get(by, 0);
+    const char *sha = json_string_value(json_object_get(lab, "lab_ini_sha256"));
+    const char *commit = json_string_value(json_object_get(lab, "kit_commit"));
+
+    snprintf(out->spec_sha256, sizeof(out->spec_sha256), "%s",
+             sha != NULL ? sha : "");
+    snprintf(out->kit_commit, sizeof(out->kit_commit), "%s",
+             commit != NULL ? commit : "");
+}
+
 /* Reads the grader's results.json at `path`. The file is the grader's own
  * output, but a run cut short or a full disk can leave anything: every
  * field is checked, and anything unexpected makes it "not graded". */
@@ -145,6 +162,7 @@ outcome_read(const char *path, struct outcome *out, char *err, size_t errlen)
                            t->name);
         }
     }
+    provenance_read(root, out);
     json_decref(root);
     return 0;
 fail:
@@ -162,26 +180,51 @@ filter_line(const char *only)
                                                                       : line;
 }
 
-/* Graded already: a results.json that parses, made with the same --test;
- * with `unless_held`, one that also holds no held test and no lab that
- * could not be graded. */
-bool
-job_already_graded(const struct job *job, const char *only, bool unless_held)
+/* What grades `lab` now: the hash of the kit's lab.ini and the kit's
+ * commit for it, as the grader will record them. */
+void
+provenance_now(const struct class_options *o, const char *lab,
+               struct provenance *now)
+{
+    char *ini = path_join(o->kit, "labs", lab);
+    char *file = ini != NULL ? path_join(ini, LAB_INI, NULL) : NULL;
+
+    if (file == NULL || file_sha256(file, now->spec_sha256) != 0)
+        now->spec_sha256[0] = '\0';
+    kit_commit(o->kit, lab, now->kit_commit, sizeof(now->kit_commit));
+    free(file);
+    free(ini);
+}
+
+/* Whether an earlier run's results stand: a results.json that parses, made
+ * with the same --test, by the lab.ini and the kit commit that grade the
+ * lab now; with `unless_held`, one that also holds no held test and no lab
+ * that could not be graded. */
+enum graded_state
+job_already_graded(const struct job *job, const char *only, bool unless_held,
+                   const struct provenance *now)
 {
     char *results = path_join(job->dir, RESULTS, NULL);
     char *filter = path_join(job->dir, FILTER, NULL);
     char *want = filter_line(only), *have = NULL;
     struct outcome out;
     char err[256];
-    bool graded = false;
+    enum graded_state state = NOT_GRADED;
 
     if (results != NULL && filter != NULL && want != NULL) {
         have = read_small_file(filter, 4096);
-        graded = have != NULL && strcmp(have, want) == 0 &&
-                 outcome_read(results, &out, err, sizeof(err)) == 0;
-        if (graded) {
-            if (unless_held && (out.nheld > 0 || out.reason[0] != '\0'))
-                graded = false;
+        if (have != NULL && strcmp(have, want) == 0 &&
+            outcome_read(results, &out, err, sizeof(err)) == 0) {
+            if (out.spec_sha256[0] == '\0' || out.kit_commit[0] == '\0')
+                state = STALE_UNKNOWN;
+            else if (strcmp(out.spec_sha256, now->spec_sha256) != 0)
+                state = STALE_SPEC;
+            else if (strcmp(out.kit_commit, now->kit_commit) != 0)
+                state = STALE_KIT;
+            else if (unless_held && (out.nheld > 0 || out.reason[0] != '\0'))
+                state = REGRADE_HELD;
+            else
+                state = GRADED;
             outcome_free(&out);
         }
     }
@@ -189,7 +232,7 @@ job_already_graded(const struct job *job, const char *only, bool unless_held)
     free(filter);
     free(want);
     free(have);
-    return graded;
+    return state;
 }
 
 /* Before a grader run: the folder made, any earlier results.json removed

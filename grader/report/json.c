@@ -306,6 +306,24 @@ machine(const struct machine_info *m, bool *ok)
     return obj;
 }
 
+/* What graded each lab: lab.ini's SHA-256 and the kit's commit
+ * (base/provenance.h), whole, for grade-class to compare. */
+static json_t *
+graded_by(const struct grade *g, bool *ok)
+{
+    json_t *labs = json_array();
+
+    for (size_t i = 0; i < g->nlabs; i++) {
+        const struct lab_result *lab = &g->labs[i];
+        json_t *obj = json_object();
+        put(obj, "lab", jstring(lab->lab), ok);
+        put(obj, "lab_ini_sha256", jstring(lab->spec_sha256), ok);
+        put(obj, "kit_commit", jstring(lab->kit_commit), ok);
+        append(labs, obj, ok);
+    }
+    return labs;
+}
+
 int
 report_results_json(const struct grade *g, const char *path)
 {
@@ -339,6 +357,7 @@ report_results_json(const struct grade *g, const char *path)
         put(extra, "notes", jstring(g->notes), &ok);
     if (g->sandbox != NULL)
         put(extra, "sandbox", jstring(g->sandbox), &ok);
+    put(extra, "graded_by", graded_by(g, &ok), &ok);
     put(root, "extra_data", extra, &ok);
 
     for (size_t i = 0; i < g->nlabs; i++) {

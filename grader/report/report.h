@@ -32,6 +32,10 @@ int report_summary(const struct grade *g, const char *path);
  * or fails. */
 int report_plots(const struct grade *g, const char *dir);
 
+/* What graded each lab, in one line's words (no newline): "02-threads:
+ * lab.ini 3f2a9c1d, kit 63b8440c". Nothing when no lab was graded. */
+void report_graded_by(struct text *t, const struct grade *g);
+
 /* Write a report's text to `path`, replacing whatever stood there
  * (write_file_atomic()). Returns 0, or -1 with a message on stderr naming
  * `who` and the path. */

@@ -204,6 +204,15 @@ report_summary(const struct grade *g, const char *path)
         text_add_md(&t, g->sandbox);
         text_addc(&t, '\n');
     }
+    if (g->nlabs > 0) {
+        struct text by = TEXT_INIT;
+        report_graded_by(&by, g);
+        text_add(&t, "\n**Graded by:** ");
+        text_add_md(&t, text_str(&by));
+        text_addc(&t, '\n');
+        t.failed |= by.failed;
+        text_free(&by);
+    }
     if (g->notes != NULL && g->notes[0] != '\0') {
         text_add(&t, "\n**Notes:**\n\n");
         add_code_block(&t, g->notes);

@@ -220,6 +220,11 @@ report_terminal(const struct grade *g, FILE *to, bool color)
         text_add_terminal(&t, g->sandbox);
         text_addc(&t, '\n');
     }
+    if (g->nlabs > 0) {
+        text_add(&t, "Graded by: ");
+        report_graded_by(&t, g);
+        text_addc(&t, '\n');
+    }
     if (g->notes != NULL && g->notes[0] != '\0') {
         text_add(&t, "Notes:\n");
         add_indented(&t, g->notes, 2);

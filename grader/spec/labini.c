@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The grader's lab spec: reading lab.ini with inih (see labini.h). */
 #include "spec/labini.h"
+#include "base/files.h"
 #include "kit_args.h"
+
+#include <errno.h>
 
 #include <ini.h>
 #include <math.h>
@@ -314,16 +317,23 @@ labini_read(const char *path, struct lab_spec *out, char *err, size_t errlen)
 {
     struct parse p = {.spec = out};
     char why[512] = "";
+    char *text;
     int rc;
 
     memset(out, 0, sizeof(*out));
     p.err = why;
     p.errlen = sizeof(why);
-    rc = ini_parse(path, on_key, &p);
-    if (rc == -1) {
-        snprintf(err, errlen, "%s: cannot open", path);
+    /* Parsed from memory, so that the hash is of the very bytes read. */
+    text = read_small_file(path, LABINI_MAX_BYTES);
+    if (text == NULL) {
+        snprintf(err, errlen, "%s: cannot open: %s", path,
+                 errno == EFBIG ? "larger than a lab.ini can be"
+                                : strerror(errno));
         goto fail;
     }
+    bytes_sha256(text, strlen(text), out->sha256);
+    rc = ini_parse_string(text, on_key, &p);
+    free(text);
     if (rc == -2) {
         snprintf(err, errlen, "%s: out of memory", path);
         goto fail;

@@ -5,6 +5,7 @@
 #ifndef GRADER_SPEC_LABINI_H
 #define GRADER_SPEC_LABINI_H
 
+#include "base/provenance.h"
 #include "kit_calibrate.h"
 
 #include <stdbool.h>
@@ -12,6 +13,8 @@
 
 #define LABINI_MAX_THREADS 16
 #define LABINI_MAX_SUBMIT 8
+/* A lab.ini is a page or two; anything far larger is not one. */
+#define LABINI_MAX_BYTES (1024 * 1024)
 
 struct kind; /* kinds/kinds.h: what runs a test of the kind */
 
@@ -56,6 +59,9 @@ struct lab_spec {
     int nsubmit;
     struct test_spec *tests;
     int ntests;
+    /* The SHA-256 of the file as read, in hex: which spec graded a lab
+     * (results.json records it; grade-class regrades when it changes). */
+    char sha256[SHA256_HEX_LEN + 1];
 };
 
 /* Read `path`. Unknown sections and keys, bad values and missing points are
