@@ -151,6 +151,7 @@ help:
 	@echo "                       does not make visible (results.json keeps them)"
 	@echo "  make grade-class SUBMISSIONS=DIR [LAB=NN] [OUT=DIR] [TEST=TEXT] [JOBS=N] [FORCE=1]"
 	@echo "      [REGRADE_HELD=1]   regrade only the held and the ungraded"
+	@echo "      [SLURM=N [SBATCH_ARGS=...]]   grade through a Slurm job array of N nodes"
 	@echo "                       grade every student folder of DIR into a gradebook CSV"
 	@echo "  make bench-class [N=30]   time the grading of N generated submissions"
 	@echo "  make gradescope LAB=NN   the lab's Gradescope autograder zip, in build/gradescope"

@@ -33,7 +33,9 @@ CLASS_ARGS = --kit $(CURDIR) --submissions "$(SUBMISSIONS)" \
 	$(if $(LAB),--lab "$(LAB)") $(if $(OUT),--out "$(OUT)") \
 	$(if $(TEST),--test "$(TEST)") $(if $(JOBS),--jobs "$(JOBS)") \
 	$(if $(filter-out 0,$(FORCE)),--force) \
-	$(if $(filter-out 0,$(REGRADE_HELD)),--regrade-held)
+	$(if $(filter-out 0,$(REGRADE_HELD)),--regrade-held) \
+	$(if $(SLURM),--slurm "$(SLURM)") \
+	$(if $(SBATCH_ARGS),--sbatch-args "$(SBATCH_ARGS)")
 grade-class:
 	$(Q)if [ -z "$(SUBMISSIONS)" ]; then \
 	    echo "make grade-class: give SUBMISSIONS=DIR, a folder with one folder per student" \

@@ -207,7 +207,7 @@ fail:
 }
 
 char *
-read_small_file(const char *path, size_t max)
+read_file_bytes(const char *path, size_t max, size_t *len)
 {
     FILE *f = fopen(path, "re");
     char *buf;
@@ -230,7 +230,15 @@ read_small_file(const char *path, size_t max)
     }
     fclose(f);
     buf[n] = '\0';
+    if (len != NULL)
+        *len = n;
     return buf;
+}
+
+char *
+read_small_file(const char *path, size_t max)
+{
+    return read_file_bytes(path, max, NULL);
 }
 
 void

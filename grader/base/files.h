@@ -43,6 +43,10 @@ int write_file_atomic(const char *path, const char *data, size_t len);
  * `max` bytes) if it is missing, unreadable or too long. */
 char *read_small_file(const char *path, size_t max);
 
+/* The same, for bytes that may hold NULs: their number in *len (when not
+ * NULL), a NUL after them. */
+char *read_file_bytes(const char *path, size_t max, size_t *len);
+
 /* snprintf for messages that may be cut short: a reason too long for its
  * buffer is still worth its first part. */
 void cut_printf(char *buf, size_t len, const char *fmt, ...)

@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* The grader's base: a lab.ini's hash (nettle's SHA-256) and the kit's
  * commit for a lab (git, run without a shell). See provenance.h. */
-#define _GNU_SOURCE /* pipe2 */
 #include "base/provenance.h"
 
-#include "base/files.h"
+#include "base/command.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <nettle/sha2.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 static void
 to_hex(const uint8_t *digest, char hex[SHA256_HEX_LEN + 1])
@@ -71,63 +64,19 @@ file_sha256(const char *path, char hex[SHA256_HEX_LEN + 1])
     return 0;
 }
 
-/* Runs git with `args` (after "git -C KIT") and keeps the first `len`-1
- * bytes of what it prints. Returns git's exit status, or -1 when it could
- * not run. The kit may belong to another user than the grader's (root
+/* Runs git with `args` (after "git -C KIT") and keeps the head of what it
+ * prints. The kit may belong to another user than the grader's (root
  * grading an instructor's clone): safe.directory says that is meant. */
 static int
 git(const char *kit, const char *const *args, char *out, size_t len)
 {
     const char *argv[24] = {"git", "-c", "safe.directory=*", "-C", kit};
-    size_t argc = 5, got = 0;
-    posix_spawn_file_actions_t fa;
-    int fds[2], status;
-    pid_t pid;
-    char sink[512];
-    ssize_t n;
+    size_t argc = 5;
 
     for (; args[argc - 5] != NULL && argc + 1 < 24; argc++)
         argv[argc] = args[argc - 5];
     argv[argc] = NULL;
-    out[0] = '\0';
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return -1;
-    if (posix_spawn_file_actions_init(&fa) != 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY,
-                                     0);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY,
-                                     0);
-    int rc = posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        return -1;
-    }
-    /* Read to the end whatever the size, so git never blocks on a full
-     * pipe; keep the head. */
-    for (;;) {
-        char *to = got + 1 < len ? out + got : sink;
-        size_t room = got + 1 < len ? len - 1 - got : sizeof(sink);
-        n = read(fds[0], to, room);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        if (to == out + got)
-            got += (size_t)n;
-    }
-    out[got] = '\0';
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return command_output(argv, false, out, len);
 }
 
 #define NOT_PROSE ":(exclude,glob)**/*.md"

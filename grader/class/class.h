@@ -28,11 +28,23 @@ struct class_options {
     const char *lab;   /* as given: "02" or "02-threads"; NULL for all */
     const char *only;  /* the grader's --test TEXT, or NULL */
     int jobs;          /* graders run at once */
+    bool jobs_given;   /* --jobs said so (else: the usable CPUs) */
     bool force;        /* regrade what is already graded */
     bool regrade_held; /* regrade what was held or could not be graded */
     bool isolate;      /* pass --machine-lock, --hide, --sandbox-user */
     long uid_base;     /* as root: worker slot N runs student code as this+N */
     bool tty;          /* stderr is a terminal: one redrawn progress line */
+    char machine_lock[PATH_MAX]; /* the graders' --machine-lock: OUT's, or
+                                    on a Slurm node one of the node's own */
+    /* Slurm (slurm.c): grade through a job array of `slurm` tasks, each a
+     * whole node running its share of the class as the local engine does;
+     * 0: grade here. sbatch_args: more sbatch options, split at spaces. */
+    int slurm;
+    const char *sbatch_args;
+    /* A task of that array: --shard I/K grades the student-labs of --todo
+     * FILE whose place in it is I modulo K. nshards 0: not a task. */
+    int shard, nshards;
+    char todo[PATH_MAX];
 };
 
 /* Who is graded on what: the students (folder names of the class, sorted),
@@ -102,6 +114,7 @@ struct outcome {
      * kit's commit; both "" in the results of a grader that did not say. */
     char spec_sha256[SHA256_HEX_LEN + 1];
     char kit_commit[96];
+    double seconds; /* the grader's execution_time; 0 if it did not say */
 };
 
 /* What grades a lab now, to compare with what graded a student's lab. */
@@ -130,6 +143,8 @@ enum graded_state job_already_graded(const struct job *job, const char *only,
 int job_prepare(const struct job *job, const char *only, char *err,
                 size_t errlen);
 int job_accept(struct job *job, int exit_status);
+void job_note_failure(const struct job *job);
+bool job_collect(struct job *job);
 
 /* pool.c */
 struct pool_events {
@@ -141,6 +156,13 @@ struct pool_events {
 int pool_run(const struct class_options *o, struct job *jobs, size_t njobs,
              const struct pool_events *events, bool *interrupted);
 bool grader_takes_isolation(const char *grader);
+
+/* slurm.c */
+int slurm_run(const struct class_options *o, struct job *jobs, size_t njobs,
+              const struct pool_events *events, bool *interrupted);
+int shard_select(const struct class_options *o, struct job *jobs,
+                 size_t njobs, char *err, size_t errlen);
+void shard_note_failures(const struct job *jobs, size_t njobs);
 
 /* gradebook.c */
 struct gradebook_counts {

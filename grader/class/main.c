@@ -50,6 +50,16 @@ usage(FILE *to)
             "judged) or\n"
             "                     that could not be graded, and any not yet "
             "graded\n"
+            "  --slurm N          grade through Slurm: a job array of N "
+            "tasks, each a whole\n"
+            "                     node (sbatch --exclusive) grading its share "
+            "as --jobs\n"
+            "                     graders at once; OUT must be a folder every "
+            "node sees\n"
+            "  --sbatch-args ARGS more sbatch options, split at spaces "
+            "(--partition=P\n"
+            "                     --account=A --time=T); SBATCH_* variables "
+            "work too\n"
             "  --grader FILE      the grader (default: "
             "KIT/build/release/grader/grader)\n"
             "  --uid-base N       as root, worker slot K runs student code as "
@@ -59,6 +69,10 @@ usage(FILE *to)
             "machine lock,\n"
             "                     no hidden folders, no sandbox user (one job "
             "unless --jobs)\n"
+            "  --shard I/K --todo FILE\n"
+            "                     what a task of --slurm runs: grade the "
+            "student-labs of\n"
+            "                     FILE whose place in it is I modulo K\n"
             "  -h, --help         show this help\n"
             "\n"
             "Writes OUT/gradebook.csv and OUT/STUDENT/LAB/{results.json, "
@@ -99,12 +113,17 @@ parse_options(int argc, char **argv, struct class_options *o)
         {"force", no_argument, NULL, 'f'},
         {"regrade-held", no_argument, NULL, 'R'},
         {"grader", required_argument, NULL, 'g'},
+        {"slurm", required_argument, NULL, 'S'},
+        {"sbatch-args", required_argument, NULL, 'A'},
+        {"shard", required_argument, NULL, 'H'},
+        {"todo", required_argument, NULL, 'T'},
         {"uid-base", required_argument, NULL, 'u'},
         {"no-isolation", no_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *kit = ".", *submissions = NULL, *out = NULL, *grader = NULL;
+    const char *todo = NULL;
     char *end;
     long n;
     int opt;
@@ -134,6 +153,31 @@ parse_options(int argc, char **argv, struct class_options *o)
                 return bad_usage("--jobs %s: not a number from 1 to 1024",
                                  optarg);
             o->jobs = (int)n;
+            o->jobs_given = true;
+            break;
+        case 'S':
+            n = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || n < 1 || n > 100000)
+                return bad_usage("--slurm %s: not a number of tasks from 1 "
+                                 "to 100000",
+                                 optarg);
+            o->slurm = (int)n;
+            break;
+        case 'A':
+            o->sbatch_args = optarg;
+            break;
+        case 'H': {
+            long k;
+            n = strtol(optarg, &end, 10);
+            k = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+            if (*end != '\0' || k < 1 || k > 100000 || n < 0 || n >= k)
+                return bad_usage("--shard %s: not I/K with 0 <= I < K", optarg);
+            o->shard = (int)n;
+            o->nshards = (int)k;
+            break;
+        }
+        case 'T':
+            todo = optarg;
             break;
         case 'f':
             o->force = true;
@@ -217,7 +261,28 @@ parse_options(int argc, char **argv, struct class_options *o)
                  o->kit) >= (int)sizeof(o->results_root) ||
         !is_dir(o->results_root))
         o->results_root[0] = '\0';
-    o->tty = isatty(STDERR_FILENO);
+    if (o->nshards > 0) {
+        if (todo == NULL || realpath(todo, o->todo) == NULL)
+            return bad_usage("--shard needs --todo FILE, the list a --slurm "
+                             "run wrote");
+        if (o->slurm > 0)
+            return bad_usage("--shard is a task of --slurm, not both");
+    } else if (todo != NULL)
+        return bad_usage("--todo goes with --shard");
+    if (o->nshards > 0) {
+        /* The node's own lock: the task has the node to itself, and a lock
+         * in OUT would be shared with every other node. */
+        const char *tmp = getenv("TMPDIR");
+        const char *job = getenv("SLURM_ARRAY_JOB_ID");
+        cut_printf(o->machine_lock, sizeof(o->machine_lock),
+                   "%s/grade-class.%s.%d.machine-lock",
+                   tmp != NULL && tmp[0] == '/' ? tmp : "/tmp",
+                   job != NULL ? job : "local", o->shard);
+    } else if (snprintf(o->machine_lock, sizeof(o->machine_lock),
+                        "%s/.machine-lock",
+                        o->out) >= (int)sizeof(o->machine_lock))
+        return bad_usage("--out %s: too long a path", o->out);
+    o->tty = isatty(STDERR_FILENO) && o->nshards == 0;
     return 0;
 }
 
@@ -321,6 +386,61 @@ free_jobs(struct job *jobs, size_t n)
     free(jobs);
 }
 
+/* A task of a --slurm run: its share of the list, graded on this node as
+ * the local engine grades, each failure noted for the run that submitted
+ * it; the gradebook is that run's to write. */
+static int
+run_shard(struct class_options *o, const struct roster *r)
+{
+    struct machine_info machine;
+    struct job *jobs;
+    size_t njobs, todo = 0, graded = 0, failed = 0;
+    char err[512], host[256] = "";
+    bool interrupted = false;
+
+    machine_probe(&machine);
+    if (!o->jobs_given)
+        o->jobs = o->isolate ? machine.usable_cpus : 1;
+    jobs = make_jobs(o, r, &njobs);
+    if (jobs == NULL) {
+        fprintf(stderr, "grade-class: out of memory\n");
+        return 2;
+    }
+    if (shard_select(o, jobs, njobs, err, sizeof(err)) != 0) {
+        fprintf(stderr, "grade-class: %s\n", err);
+        free_jobs(jobs, njobs);
+        return 2;
+    }
+    for (size_t i = 0; i < njobs; i++)
+        todo += jobs[i].state == JOB_TODO;
+    gethostname(host, sizeof(host) - 1);
+    fprintf(stderr, "task %d of %d on %s: %zu student-lab%s, %d at a time\n",
+            o->shard, o->nshards, host, todo, todo == 1 ? "" : "s", o->jobs);
+    struct progress p = {.total = todo, .workers = o->jobs};
+    struct pool_events ev = {
+        .started = progress_started,
+        .finished = progress_finished,
+        .tick = progress_tick,
+        .ctx = &p,
+    };
+    int rc = pool_run(o, jobs, njobs, &ev, &interrupted);
+    /* Cut short (scancel, the node's time limit), the graders were
+     * stopped, not failed: with no note, the run that submitted the array
+     * counts them as not graded yet, and its next run grades them. */
+    if (!interrupted)
+        shard_note_failures(jobs, njobs);
+    unlink(o->machine_lock);
+    for (size_t i = 0; i < njobs; i++) {
+        graded += jobs[i].state == JOB_DONE;
+        failed += jobs[i].state == JOB_FAILED;
+    }
+    fprintf(stderr, "task %d of %d: graded %zu, could not grade %zu%s\n",
+            o->shard, o->nshards, graded, failed,
+            interrupted ? ", interrupted" : "");
+    free_jobs(jobs, njobs);
+    return rc != 0 || failed > 0 || interrupted ? 1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -351,6 +471,11 @@ main(int argc, char **argv)
         roster_free(&r);
         return 2;
     }
+    if (o.nshards > 0) {
+        status = run_shard(&o, &r);
+        roster_free(&r);
+        return status;
+    }
     if (o.isolate && !grader_takes_isolation(o.grader)) {
         fprintf(stderr,
                 "grade-class: %s does not take --machine-lock, --hide and "
@@ -369,6 +494,9 @@ main(int argc, char **argv)
     usable = machine.usable_cpus;
     if (o.jobs == 0)
         o.jobs = o.isolate ? usable : 1;
+    /* Through Slurm, the graders run on the nodes, each node's task its
+     * own count (--jobs, else the node's usable CPUs). */
+    int workers = o.slurm > 0 ? o.slurm : o.jobs;
     if (!o.isolate)
         fprintf(stderr,
                 "grade-class: --no-isolation: students can see each other's "
@@ -392,11 +520,19 @@ main(int argc, char **argv)
     }
     for (size_t i = 0; i < njobs; i++)
         skipped += jobs[i].state == JOB_SKIPPED;
-    fprintf(stderr,
-            "grading %zu student%s, %zu lab%s each, %d at a time, "
-            "into %s\n",
-            r.nstudents, r.nstudents == 1 ? "" : "s", r.ngraded,
-            r.ngraded == 1 ? "" : "s", o.jobs, o.out);
+    if (o.slurm > 0)
+        fprintf(stderr,
+                "grading %zu student%s, %zu lab%s each, through Slurm on up "
+                "to %d node%s at once, into %s\n",
+                r.nstudents, r.nstudents == 1 ? "" : "s", r.ngraded,
+                r.ngraded == 1 ? "" : "s", o.slurm, o.slurm == 1 ? "" : "s",
+                o.out);
+    else
+        fprintf(stderr,
+                "grading %zu student%s, %zu lab%s each, %d at a time, "
+                "into %s\n",
+                r.nstudents, r.nstudents == 1 ? "" : "s", r.ngraded,
+                r.ngraded == 1 ? "" : "s", o.jobs, o.out);
     if (skipped > 0)
         fprintf(stderr, "%zu already graded, skipped; FORCE=1 regrades\n",
                 skipped);
@@ -406,7 +542,7 @@ main(int argc, char **argv)
         .tty = o.tty,
         .total = njobs,
         .finished = skipped,
-        .workers = o.jobs,
+        .workers = workers,
     };
     struct pool_events ev = {
         .started = progress_started,
@@ -414,7 +550,8 @@ main(int argc, char **argv)
         .tick = progress_tick,
         .ctx = &p,
     };
-    if (pool_run(&o, jobs, njobs, &ev, &interrupted) != 0)
+    if ((o.slurm > 0 ? slurm_run : pool_run)(&o, jobs, njobs, &ev,
+                                             &interrupted) != 0)
         status = 1;
     progress_clear(&p);
 
@@ -441,10 +578,14 @@ main(int argc, char **argv)
            skipped, failed, seconds, took);
     if (ran > 0 && seconds > 0)
         printf(", %.1f submissions per minute", (double)ran * 60 / seconds);
-    printf(" (%d worker%s, %s)\n", o.jobs, o.jobs == 1 ? "" : "s",
-           machine.cpu_model);
+    if (o.slurm > 0)
+        printf(" (Slurm, up to %d node%s)\n", o.slurm,
+               o.slurm == 1 ? "" : "s");
+    else
+        printf(" (%d worker%s, %s)\n", o.jobs, o.jobs == 1 ? "" : "s",
+               machine.cpu_model);
     if (interrupted)
-        printf("interrupted, %zu not started: run the same command again to "
+        printf("interrupted, %zu not graded: run the same command again to "
                "grade the rest\n",
                not_started);
     if (counts.held > 0)

@@ -22,6 +22,9 @@
  * not stand for another's, or a quick TEST=matches run would later pass for
  * a full grade. */
 #define FILTER "graded-with"
+/* Why a Slurm task could not grade a student-lab, for the grade-class
+ * that submitted it (slurm.c), which has no other way to hear. */
+#define NOT_GRADED_NOTE "not-graded"
 
 void
 outcome_free(struct outcome *out)
@@ -163,6 +166,7 @@ outcome_read(const char *path, struct outcome *out, char *err, size_t errlen)
         }
     }
     provenance_read(root, out);
+    number(root, "execution_time", &out->seconds);
     json_decref(root);
     return 0;
 fail:
@@ -244,15 +248,18 @@ job_prepare(const struct job *job, const char *only, char *err, size_t errlen)
     char *results = path_join(job->dir, RESULTS, NULL);
     char *tmp = path_join(job->dir, RESULTS_TMP, NULL);
     char *filter = path_join(job->dir, FILTER, NULL);
+    char *note = path_join(job->dir, NOT_GRADED_NOTE, NULL);
     char *line = filter_line(only);
     int rc = -1;
 
-    if (results == NULL || tmp == NULL || filter == NULL || line == NULL)
+    if (results == NULL || tmp == NULL || filter == NULL || note == NULL ||
+        line == NULL)
         cut_printf(err, errlen, "out of memory");
     else if (make_dirs(job->dir, 0755) != 0)
         cut_printf(err, errlen, "%s: %s", job->dir, strerror(errno));
     else if ((unlink(results) != 0 && errno != ENOENT) ||
-             (unlink(tmp) != 0 && errno != ENOENT))
+             (unlink(tmp) != 0 && errno != ENOENT) ||
+             (unlink(note) != 0 && errno != ENOENT))
         cut_printf(err, errlen, "%s: cannot remove the old results: %s",
                    job->dir, strerror(errno));
     else if (write_file_atomic(filter, line, strlen(line)) != 0)
@@ -262,6 +269,7 @@ job_prepare(const struct job *job, const char *only, char *err, size_t errlen)
     free(results);
     free(tmp);
     free(filter);
+    free(note);
     free(line);
     return rc;
 }
@@ -341,4 +349,48 @@ job_accept(struct job *job, int wait_status)
     free(results);
     free(tmp);
     return job->state == JOB_DONE ? 0 : -1;
+}
+
+/* A Slurm task's word on a student-lab it could not grade. */
+void
+job_note_failure(const struct job *job)
+{
+    char *note = path_join(job->dir, NOT_GRADED_NOTE, NULL);
+
+    if (note != NULL && job->state == JOB_FAILED)
+        write_file_atomic(note, job->reason, strlen(job->reason));
+    free(note);
+}
+
+/* What a Slurm task made of a student-lab: JOB_DONE once its results.json
+ * stands (a task renames it into place only when it is whole), JOB_FAILED
+ * with the task's reason once it left one; else the job stays as it is.
+ * Returns whether the job changed. */
+bool
+job_collect(struct job *job)
+{
+    char *results = path_join(job->dir, RESULTS, NULL);
+    char *note = path_join(job->dir, NOT_GRADED_NOTE, NULL);
+    char *why = NULL, err[256];
+    struct outcome out;
+    bool changed = false;
+
+    if (results != NULL && outcome_read(results, &out, err, sizeof(err)) == 0) {
+        job->state = JOB_DONE;
+        job->score = out.score;
+        job->max_score = out.max_score;
+        job->seconds = out.seconds > 0 ? out.seconds : 0.001;
+        cut_printf(job->reason, sizeof(job->reason), "%s", out.reason);
+        outcome_free(&out);
+        changed = true;
+    } else if (note != NULL &&
+               (why = read_small_file(note, sizeof(job->reason) - 1)) != NULL) {
+        job->state = JOB_FAILED;
+        cut_printf(job->reason, sizeof(job->reason), "%s", why);
+        changed = true;
+    }
+    free(why);
+    free(results);
+    free(note);
+    return changed;
 }

@@ -3,6 +3,7 @@
  * once, each in a worker slot; the machine lock they share (the grader's
  * --machine-lock) lets builds and correctness runs overlap while a speedup
  * measurement runs alone, so the pool itself needs no other policy. */
+#include "base/command.h"
 #include "class.h"
 #include "kit_time.h"
 
@@ -97,7 +98,7 @@ spawn(const struct class_options *o, struct job *job, char *err, size_t errlen)
     int rc;
 
     paths[0] = path_join(job->dir, "results.json.tmp", NULL);
-    paths[1] = path_join(o->out, ".machine-lock", NULL);
+    paths[1] = strdup(o->machine_lock);
     paths[2] = path_join(job->dir, "report.txt", NULL);
     if (paths[0] == NULL || paths[1] == NULL || paths[2] == NULL) {
         cut_printf(err, errlen, "out of memory");
@@ -153,39 +154,12 @@ bool
 grader_takes_isolation(const char *grader)
 {
     const char *argv[] = {grader, "--help", NULL};
-    posix_spawn_file_actions_t fa;
-    char buf[16384];
-    size_t len = 0;
-    ssize_t n;
-    pid_t pid;
-    int fds[2], status;
-    bool ok = false;
+    static char help[16384];
 
-    if (pipe(fds) != 0)
-        return false;
-    if (posix_spawn_file_actions_init(&fa) != 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return false;
-    }
-    if (posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO) == 0 &&
-        posix_spawn_file_actions_addclose(&fa, fds[0]) == 0 &&
-        posix_spawn(&pid, grader, &fa, NULL, (char *const *)argv, environ) == 0)
-        ok = true;
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    while (ok && len + 1 < sizeof(buf) &&
-           ((n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0 ||
-            (n < 0 && errno == EINTR)))
-        len += n > 0 ? (size_t)n : 0;
-    close(fds[0]);
-    buf[len] = '\0';
-    if (ok)
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-    return ok && strstr(buf, "--machine-lock") != NULL &&
-           strstr(buf, "--hide") != NULL &&
-           strstr(buf, "--sandbox-user") != NULL;
+    return command_output(argv, false, help, sizeof(help)) == 0 &&
+           strstr(help, "--machine-lock") != NULL &&
+           strstr(help, "--hide") != NULL &&
+           strstr(help, "--sandbox-user") != NULL;
 }
 
 static struct job *
