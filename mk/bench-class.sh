@@ -8,7 +8,8 @@
 #   N submissions in T s: X submissions per minute (J workers, CPU model)
 # A third of a class being pathological is more than a real class has, and
 # the deadlocking and spinning fixtures run into every time limit: the
-# figure is a pessimistic one.
+# figure is a pessimistic one. With SLURM=N, the class is graded through a
+# Slurm job array of N whole-node tasks.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 ROOT=$PWD
@@ -60,7 +61,11 @@ echo "bench-class: $N submissions of $LAB in $CLASS ($(ls "$CLASS" | sed 's/^s[0
     sort | uniq -c | awk '{printf "%s%d %s", (NR > 1 ? ", " : ""), $1, $2}'))"
 
 start=$(date +%s%N)
-"$GC" --kit "$ROOT" --submissions "$CLASS" --lab "$LAB" --out "$OUT" --force |
+# SLURM=N: through a Slurm job array of N nodes (SLURM_CONF says which
+# cluster; mk/slurm-one-node.sh makes one of this machine).
+via=()
+if [ -n "${SLURM:-}" ]; then via=(--slurm "$SLURM"); fi
+"$GC" --kit "$ROOT" --submissions "$CLASS" --lab "$LAB" --out "$OUT" --force "${via[@]}" |
     tee "$BENCH/grade-class.txt"
 status=${PIPESTATUS[0]}
 end=$(date +%s%N)
@@ -70,6 +75,7 @@ if [ "$status" -gt 1 ]; then
 fi
 # "(2 workers, AMD EPYC)" ends grade-class's summary line.
 who=$(sed -n 's/.*submissions per minute (\(.*\))$/\1/p' "$BENCH/grade-class.txt" | tail -1)
+[ -z "$who" ] && who=$(sed -n 's/.*(\(Slurm, .*\))$/\1/p' "$BENCH/grade-class.txt" | tail -1)
 awk -v n="$N" -v ns="$((end - start))" -v who="$who" 'BEGIN {
     s = ns / 1e9
     printf "%d submissions in %.1f s: %.1f submissions per minute (%s)\n", n, s, n * 60 / s, who

@@ -44,9 +44,10 @@ grade-class:
 	$(Q)$(BUILD)/release/grader/grade-class $(CLASS_ARGS)
 
 # Grades N generated submissions of lab 02 (solution, starter and the
-# grader's fixtures in turn) and prints submissions per minute.
+# grader's fixtures in turn) and prints submissions per minute; SLURM=N
+# grades them through a Slurm job array.
 bench-class:
 	$(Q)$(MAKE) -s grader grade-class-bin MODE=release
-	$(Q)N="$(N)" $(KIT_ROOT)/mk/bench-class.sh
+	$(Q)N="$(N)" SLURM="$(SLURM)" $(KIT_ROOT)/mk/bench-class.sh
 
 -include $(CLASS_OBJS:.o=.d)

@@ -13,8 +13,8 @@
 extern char **environ;
 
 int
-command_output(const char *const *argv, bool with_stderr, char *out,
-               size_t len)
+command_output(const char *cwd, const char *const *argv, bool with_stderr,
+               char *out, size_t len)
 {
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
@@ -52,6 +52,8 @@ command_output(const char *const *argv, bool with_stderr, char *out,
                   : posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
                                                      "/dev/null", O_WRONLY,
                                                      0)) == 0 &&
+        (cwd == NULL ||
+         (rc = posix_spawn_file_actions_addchdir_np(&fa, cwd)) == 0) &&
         (rc = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&
         (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) == 0)
         rc = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv,

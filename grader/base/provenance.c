@@ -76,7 +76,7 @@ git(const char *kit, const char *const *args, char *out, size_t len)
     for (; args[argc - 5] != NULL && argc + 1 < 24; argc++)
         argv[argc] = args[argc - 5];
     argv[argc] = NULL;
-    return command_output(argv, false, out, len);
+    return command_output(NULL, argv, false, out, len);
 }
 
 #define NOT_PROSE ":(exclude,glob)**/*.md"

@@ -8,6 +8,7 @@
 
 #include "base/files.h"
 #include "base/provenance.h"
+#include "base/text.h"
 #include "spec/catalogue.h"
 
 #include <limits.h>
@@ -45,6 +46,8 @@ struct class_options {
      * FILE whose place in it is I modulo K. nshards 0: not a task. */
     int shard, nshards;
     char todo[PATH_MAX];
+    /* The similarity report's threshold, in percent; 0: no report. */
+    int similarity;
 };
 
 /* Who is graded on what: the students (folder names of the class, sorted),
@@ -164,6 +167,11 @@ int shard_select(const struct class_options *o, struct job *jobs,
                  size_t njobs, char *err, size_t errlen);
 void shard_note_failures(const struct job *jobs, size_t njobs);
 
+/* similarity.c: OUT/similarity/, pairs of submissions that share at least
+ * o->similarity percent of their code, the starter's lines left out.
+ * Returns 0, or -1 when some lab could not be compared (said on stderr). */
+int similarity_report(const struct class_options *o, const struct roster *r);
+
 /* gradebook.c */
 struct gradebook_counts {
     size_t not_graded; /* rows whose status is not "graded" */
@@ -174,6 +182,8 @@ struct gradebook_counts {
 int gradebook_write(const struct class_options *o, const struct roster *r,
                     const struct job *jobs, size_t njobs,
                     struct gradebook_counts *counts);
+/* One CSV field into `b`, after a comma unless `first`. */
+void csv_field(struct text *b, const char *s, bool first);
 
 /* progress.c */
 struct progress {

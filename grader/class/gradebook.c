@@ -16,7 +16,7 @@
 
 /* One CSV field after RFC 4180: quoted when it holds a comma, a quote or a
  * line break (folder names and reasons can), quotes doubled. */
-static void
+void
 csv_field(struct text *b, const char *s, bool first)
 {
     if (!first)

@@ -22,6 +22,11 @@
 #include <unistd.h>
 
 #define DEFAULT_UID_BASE 61000
+/* Measured on lab 02 (tests/test_similarity.py): a solution written
+ * independently shares 5 to 7 % with the reference and with a copy of it,
+ * the starter's lines left out; the copy, its variables renamed and its
+ * functions reordered, shares 100 %. */
+#define DEFAULT_SIMILARITY 50
 
 static void
 usage(FILE *to)
@@ -60,6 +65,11 @@ usage(FILE *to)
             "(--partition=P\n"
             "                     --account=A --time=T); SBATCH_* variables "
             "work too\n"
+            "  --similarity P     flag the pairs of submissions that share P "
+            "%% or more\n"
+            "                     of their code, the starter's lines left out "
+            "(default:\n"
+            "                     %d; 0: no similarity report)\n"
             "  --grader FILE      the grader (default: "
             "KIT/build/release/grader/grader)\n"
             "  --uid-base N       as root, worker slot K runs student code as "
@@ -80,7 +90,7 @@ usage(FILE *to)
             "Exit status: 0 every student graded (whatever the marks), 1 "
             "some could not\n"
             "be graded, 2 bad usage.\n",
-            DEFAULT_UID_BASE);
+            DEFAULT_SIMILARITY, DEFAULT_UID_BASE);
 }
 
 static int bad_usage(const char *fmt, ...)
@@ -117,6 +127,7 @@ parse_options(int argc, char **argv, struct class_options *o)
         {"sbatch-args", required_argument, NULL, 'A'},
         {"shard", required_argument, NULL, 'H'},
         {"todo", required_argument, NULL, 'T'},
+        {"similarity", required_argument, NULL, 'M'},
         {"uid-base", required_argument, NULL, 'u'},
         {"no-isolation", no_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},
@@ -130,6 +141,7 @@ parse_options(int argc, char **argv, struct class_options *o)
 
     o->isolate = true;
     o->uid_base = DEFAULT_UID_BASE;
+    o->similarity = DEFAULT_SIMILARITY;
     while ((opt = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         switch (opt) {
         case 's':
@@ -178,6 +190,14 @@ parse_options(int argc, char **argv, struct class_options *o)
         }
         case 'T':
             todo = optarg;
+            break;
+        case 'M':
+            n = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || n < 0 || n > 100)
+                return bad_usage("--similarity %s: not a percentage from 0 "
+                                 "(no report) to 100",
+                                 optarg);
+            o->similarity = (int)n;
             break;
         case 'f':
             o->force = true;
@@ -572,6 +592,8 @@ main(int argc, char **argv)
                "column%s)\n",
                o.out, r.nstudents, r.nstudents == 1 ? "" : "s", counts.columns,
                counts.columns == 1 ? "" : "s");
+    if (similarity_report(&o, &r) != 0)
+        status = 1;
     double seconds = (double)(kit_now_ns() - start) / 1e9;
     format_duration(seconds, took, sizeof(took));
     printf("graded %zu, skipped %zu, could not grade %zu; %.1f s (%s)", graded,

@@ -156,7 +156,7 @@ grader_takes_isolation(const char *grader)
     const char *argv[] = {grader, "--help", NULL};
     static char help[16384];
 
-    return command_output(argv, false, help, sizeof(help)) == 0 &&
+    return command_output(NULL, argv, false, help, sizeof(help)) == 0 &&
            strstr(help, "--machine-lock") != NULL &&
            strstr(help, "--hide") != NULL &&
            strstr(help, "--sandbox-user") != NULL;

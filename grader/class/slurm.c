@@ -141,7 +141,7 @@ submit(const struct class_options *o, size_t tasks, const char *logs,
     argv[n++] = "--wrap";
     argv[n++] = wrap;
     argv[n] = NULL;
-    rc = command_output(argv, true, said, sizeof(said));
+    rc = command_output(NULL, argv, true, said, sizeof(said));
     free(extra);
     said[strcspn(said, "\n")] = '\0';
     if (rc != 0 || strspn(said, "0123456789") == 0) {
@@ -163,7 +163,7 @@ array_alive(const char *id)
     const char *argv[] = {"squeue", "--noheader", "--jobs", id,
                           "--format=%i %T", NULL};
     char said[4096];
-    int rc = command_output(argv, true, said, sizeof(said));
+    int rc = command_output(NULL, argv, true, said, sizeof(said));
 
     if (rc == 0)
         return said[strspn(said, " \n")] != '\0';
@@ -179,7 +179,7 @@ cancel(const char *id)
     const char *argv[] = {"scancel", id, NULL};
     char said[512];
 
-    if (command_output(argv, true, said, sizeof(said)) != 0)
+    if (command_output(NULL, argv, true, said, sizeof(said)) != 0)
         fprintf(stderr, "grade-class: scancel %s: %s\n", id, said);
 }
 
