@@ -41,11 +41,11 @@ struct graded_test {
     /* Points neither awarded nor lost: a skipped or inconclusive test whose
      * lab.ini says to hold them. They count in neither score nor maximum. */
     bool held;
-    char *output;   /* what the student reads: messages, numbers, diagnosis */
+    char *output; /* what the student reads: messages, numbers, diagnosis */
     /* lab.ini's visibility: who sees the result, and when (a string of
      * labini_visibilities, not owned); NULL: visible. */
     const char *visibility;
-    double seconds; /* wall time its runs took */
+    double seconds;               /* wall time its runs took */
     struct speedup_point *points; /* speedup tests only */
     size_t npoints;
 };

@@ -49,9 +49,8 @@ command_output(const char *cwd, const char *const *argv, bool with_stderr,
             0 &&
         (rc = with_stderr
                   ? posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO)
-                  : posix_spawn_file_actions_addopen(&fa, STDERR_FILENO,
-                                                     "/dev/null", O_WRONLY,
-                                                     0)) == 0 &&
+                  : posix_spawn_file_actions_addopen(
+                        &fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0)) == 0 &&
         (cwd == NULL ||
          (rc = posix_spawn_file_actions_addchdir_np(&fa, cwd)) == 0) &&
         (rc = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&

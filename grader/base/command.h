@@ -9,12 +9,12 @@
 #include <stddef.h>
 
 /* Runs argv[0] (looked up in PATH) with argv, in the folder `cwd` (NULL:
- * this one), stdin from /dev/null and no shell, and keeps the first `len`-1 bytes of its output in `out` (its
- * stderr too when `with_stderr`, else stderr is dropped); the rest is read
- * and dropped, so the program never blocks on a full pipe. Signals the
- * caller blocks are unblocked in the program. Returns its exit status,
- * 128 + the signal that ended it, or -1 (errno set) when it could not be
- * started. */
+ * this one), stdin from /dev/null and no shell, and keeps the first `len`-1
+ * bytes of its output in `out` (its stderr too when `with_stderr`, else stderr
+ * is dropped); the rest is read and dropped, so the program never blocks on a
+ * full pipe. Signals the caller blocks are unblocked in the program. Returns
+ * its exit status, 128 + the signal that ended it, or -1 (errno set) when it
+ * could not be started. */
 int command_output(const char *cwd, const char *const *argv, bool with_stderr,
                    char *out, size_t len);
 

@@ -87,11 +87,11 @@ kit_commit(const char *kit, const char *lab, char *buf, size_t len)
     char labdir[512], commit[128], changes[64];
     /* Prose (README.md, the guides) grades nothing: a fixed typo must not
      * regrade a class. */
-    const char *log[] = {"log",    "-1",       "--format=%H", "--",
-                         labdir,   "grader",   "common",      "mk",
+    const char *log[] = {"log",      "-1",      "--format=%H", "--",
+                         labdir,     "grader",  "common",      "mk",
                          "Makefile", NOT_PROSE, NULL};
-    const char *status[] = {"status", "--porcelain", "--",       labdir,
-                            "grader", "common",      "mk",       "Makefile",
+    const char *status[] = {"status",  "--porcelain", "--", labdir,
+                            "grader",  "common",      "mk", "Makefile",
                             NOT_PROSE, NULL};
 
     snprintf(buf, len, "unknown");

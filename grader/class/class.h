@@ -88,9 +88,9 @@ struct job {
     int slot;         /* worker slot while running, for the sandbox user */
     int64_t start_ns; /* kit_now_ns() when spawned */
     double seconds;   /* wall time of the grader run */
-    double score, max_score; /* JOB_DONE: the sums of its results.json */
-    char reason[256];        /* why it could not be graded (JOB_FAILED, or a
-                                JOB_DONE whose results.json says so); else "" */
+    double score, max_score;  /* JOB_DONE: the sums of its results.json */
+    char reason[256];         /* why it could not be graded (JOB_FAILED, or a
+                                 JOB_DONE whose results.json says so); else "" */
     enum graded_state before; /* what an earlier run's results were */
 };
 
@@ -125,7 +125,6 @@ struct provenance {
     char spec_sha256[SHA256_HEX_LEN + 1];
     char kit_commit[96];
 };
-
 
 /* roster.c */
 int roster_load(struct roster *r, const struct class_options *o, char *err,
@@ -163,8 +162,8 @@ bool grader_takes_isolation(const char *grader);
 /* slurm.c */
 int slurm_run(const struct class_options *o, struct job *jobs, size_t njobs,
               const struct pool_events *events, bool *interrupted);
-int shard_select(const struct class_options *o, struct job *jobs,
-                 size_t njobs, char *err, size_t errlen);
+int shard_select(const struct class_options *o, struct job *jobs, size_t njobs,
+                 char *err, size_t errlen);
 void shard_note_failures(const struct job *jobs, size_t njobs);
 
 /* similarity.c: OUT/similarity/, pairs of submissions that share at least

@@ -601,8 +601,7 @@ main(int argc, char **argv)
     if (ran > 0 && seconds > 0)
         printf(", %.1f submissions per minute", (double)ran * 60 / seconds);
     if (o.slurm > 0)
-        printf(" (Slurm, up to %d node%s)\n", o.slurm,
-               o.slurm == 1 ? "" : "s");
+        printf(" (Slurm, up to %d node%s)\n", o.slurm, o.slurm == 1 ? "" : "s");
     else
         printf(" (%d worker%s, %s)\n", o.jobs, o.jobs == 1 ? "" : "s",
                machine.cpu_model);

@@ -81,8 +81,8 @@ number(json_t *entry, const char *key, double *x)
 static void
 provenance_read(json_t *root, struct outcome *out)
 {
-    json_t *by = json_object_get(json_object_get(root, "extra_data"),
-                                 "graded_by");
+    json_t *by =
+        json_object_get(json_object_get(root, "extra_data"), "graded_by");
     json_t *lab = json_array_get(by, 0);
     const char *sha = json_string_value(json_object_get(lab, "lab_ini_sha256"));
     const char *commit = json_string_value(json_object_get(lab, "kit_commit"));

@@ -37,12 +37,12 @@ struct copy {
 };
 
 struct pair {
-    const char *lab;   /* the roster's */
-    char *file;        /* owned */
+    const char *lab;            /* the roster's */
+    char *file;                 /* owned */
     const struct copy *ca, *cb; /* while its lab is compared */
-    const char *a, *b; /* students (the roster's) */
-    int percent;       /* the larger of the two directions */
-    char *listing;     /* the side-by-side file, relative to OUT */
+    const char *a, *b;          /* students (the roster's) */
+    int percent;                /* the larger of the two directions */
+    char *listing;              /* the side-by-side file, relative to OUT */
 };
 
 struct pairs {
@@ -217,9 +217,12 @@ pair_of(struct pairs *ps, const char *lab, const char *file,
         a = b;
         b = c;
     }
-    ps->p[ps->n] = (struct pair){
-        .lab = lab, .file = name, .ca = a, .cb = b, .a = a->student,
-        .b = b->student};
+    ps->p[ps->n] = (struct pair){.lab = lab,
+                                 .file = name,
+                                 .ca = a,
+                                 .cb = b,
+                                 .a = a->student,
+                                 .b = b->student};
     return &ps->p[ps->n++];
 }
 
@@ -240,10 +243,10 @@ read_percentages(const char *said, const struct copy *copies, size_t ncopies,
             const struct copy *b =
                 copy_at(copies, ncopies, of + 6, (size_t)(end - of - 6));
             int percent = atoi(mid + strlen(" consists for "));
-            struct pair *p = a != NULL && b != NULL && a != b &&
-                                     percent >= threshold
-                                 ? pair_of(ps, lab, file, a, b)
-                                 : NULL;
+            struct pair *p =
+                a != NULL && b != NULL && a != b && percent >= threshold
+                    ? pair_of(ps, lab, file, a, b)
+                    : NULL;
             if (p != NULL && percent > p->percent)
                 p->percent = percent;
         }
@@ -262,8 +265,8 @@ write_listing(const struct class_options *o, const char *work, struct pair *p)
                  p->ca->name, p->cb->name, p->file) < 0)
         return;
     path = path_join(o->out, rel, NULL);
-    const char *argv[] = {SIM, "-T", "-w", "160", "-o", path,
-                          p->ca->path, p->cb->path, NULL};
+    const char *argv[] = {SIM,  "-T",        "-w",        "160", "-o",
+                          path, p->ca->path, p->cb->path, NULL};
     if (path != NULL &&
         command_output(work, argv, true, said, sizeof(said)) == 0)
         p->listing = rel;
@@ -275,8 +278,7 @@ write_listing(const struct class_options *o, const char *work, struct pair *p)
 /* One submit file of one lab across the class. */
 static int
 compare_file(const struct class_options *o, const struct roster *r,
-             const char *lab, const char *file, int threshold,
-             struct pairs *ps)
+             const char *lab, const char *file, int threshold, struct pairs *ps)
 {
     char *starter_dir = path_join(o->kit, "labs", lab);
     char *starter = starter_dir ? path_join(starter_dir, file, NULL) : NULL;
@@ -413,8 +415,8 @@ similarity_report(const struct class_options *o, const struct roster *r)
             continue;
         }
         for (int f = 0; f < spec.nsubmit; f++)
-            if (compare_file(o, r, r->graded[l], spec.submit[f],
-                             o->similarity, &ps) != 0)
+            if (compare_file(o, r, r->graded[l], spec.submit[f], o->similarity,
+                             &ps) != 0)
                 rc = -1;
         labini_free(&spec);
     }
@@ -441,8 +443,7 @@ similarity_report(const struct class_options *o, const struct roster *r)
            "look, never penalised\n",
            ps.n, ps.n == 1 ? "" : "s", o->similarity, csv);
     for (size_t i = 0; i < ps.n && i < PAIRS_SHOWN; i++) {
-        printf("  %3d %%  %s %s: ", ps.p[i].percent, ps.p[i].lab,
-               ps.p[i].file);
+        printf("  %3d %%  %s %s: ", ps.p[i].percent, ps.p[i].lab, ps.p[i].file);
         print_name(stdout, ps.p[i].a, 64);
         fputs(" and ", stdout);
         print_name(stdout, ps.p[i].b, 64);

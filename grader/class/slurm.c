@@ -134,8 +134,8 @@ submit(const struct class_options *o, size_t tasks, const char *logs,
     argv[n++] = "--ntasks=1";
     argv[n++] = "--exclusive";
     argv[n++] = output;
-    for (char *save = NULL, *w = extra != NULL ? strtok_r(extra, " ", &save)
-                                               : NULL;
+    for (char *save = NULL,
+              *w = extra != NULL ? strtok_r(extra, " ", &save) : NULL;
          w != NULL && n < MAX_SBATCH_ARGS + 8; w = strtok_r(NULL, " ", &save))
         argv[n++] = w;
     argv[n++] = "--wrap";
@@ -160,8 +160,8 @@ submit(const struct class_options *o, size_t tasks, const char *logs,
 static int
 array_alive(const char *id)
 {
-    const char *argv[] = {"squeue", "--noheader", "--jobs", id,
-                          "--format=%i %T", NULL};
+    const char *argv[] = {"squeue", "--noheader",     "--jobs",
+                          id,       "--format=%i %T", NULL};
     char said[4096];
     int rc = command_output(NULL, argv, true, said, sizeof(said));
 

@@ -15,8 +15,8 @@ report_graded_by(struct text *t, const struct grade *g)
 {
     for (size_t i = 0; i < g->nlabs; i++) {
         const struct lab_result *lab = &g->labs[i];
-        const char *commit = lab->kit_commit[0] != '\0' ? lab->kit_commit
-                                                         : "unknown";
+        const char *commit =
+            lab->kit_commit[0] != '\0' ? lab->kit_commit : "unknown";
         bool hex = strspn(commit, "0123456789abcdef") >= SHORT_HASH;
 
         text_addf(t, "%s%s: lab.ini %.*s, kit %.*s%s", i > 0 ? "; " : "",

@@ -17,6 +17,7 @@ main(void)
     srunner_add_suite(runner, suite_suite());
     srunner_add_suite(runner, sandbox_suite());
     srunner_add_suite(runner, bench_record_suite());
+    srunner_add_suite(runner, base_suite());
 
     srunner_run_all(runner, CK_NORMAL);
     failed = srunner_ntests_failed(runner);

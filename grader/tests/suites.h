@@ -23,5 +23,6 @@ Suite *suite_suite(void);
 Suite *run_suite(void);
 Suite *sandbox_suite(void);
 Suite *bench_record_suite(void);
+Suite *base_suite(void);
 
 #endif
