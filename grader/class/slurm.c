@@ -83,6 +83,8 @@ task_command(const struct class_options *o, int nshards, const char *todo,
         snprintf(n, sizeof(n), "--jobs %d ", o->jobs);
         text_add(t, n);
     }
+    if (!o->isolate)
+        text_add(t, "--no-isolation ");
     snprintf(n, sizeof(n), "--uid-base %ld", o->uid_base);
     text_add(t, n);
     return t->failed ? -1 : 0;

@@ -84,10 +84,11 @@ const char *sum_outcome(int rc, double got, char *buf, size_t len);
  * call, so the workers, forked during it, inherit the mapping. */
 #define LOG_ITEMS 1000
 struct work_log {
-    atomic_long finished;           /* calls of the work function done */
-    atomic_long in_caller;          /* calls made in the test's process */
-    atomic_int pid[LOG_ITEMS];      /* the process that computed item i */
-    atomic_int computed[LOG_ITEMS]; /* how often item i was computed */
+    atomic_long finished;            /* calls of the work function done */
+    atomic_long in_caller;           /* calls made in the test's process */
+    atomic_int pid[LOG_ITEMS];       /* the process that computed item i */
+    atomic_int computed[LOG_ITEMS];  /* how often item i was computed */
+    atomic_llong done_ns[LOG_ITEMS]; /* when (kit_now_ns()) it was done */
 };
 extern struct work_log *work_log;
 void log_open(void);

@@ -4,6 +4,7 @@
  * functions the children compute, and the shared work log. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS: not in POSIX 2008 */
 #include "cases.h"
+#include "kit_time.h"
 #include "processes.h"
 
 #include <dirent.h>
@@ -273,6 +274,7 @@ log_item(long item)
     if (work_log == NULL || item < 0 || item >= LOG_ITEMS)
         return;
     atomic_store(&work_log->pid[item], (int)getpid());
+    atomic_store(&work_log->done_ns[item], (long long)kit_now_ns());
     atomic_fetch_add(&work_log->computed[item], 1);
     atomic_fetch_add(&work_log->finished, 1);
 }
