@@ -9,7 +9,8 @@
 #        mk/slurm-one-node.sh stop DIR
 # After start, SLURM_CONF=DIR/slurm.conf points sbatch, squeue and the
 # rest at it. Exit status: 0 done, 1 could not (the message says why), 2
-# bad usage.
+# bad usage, 3 this host cannot run a Slurm node (slurmd needs a cgroup
+# file system at /sys/fs/cgroup, which a chroot may lack).
 set -u
 
 usage() {
@@ -123,7 +124,16 @@ CONF
         --seed-file="$dir/munge/seed" || fail "munged did not start (see $dir/log/munged.log)"
     export SLURM_CONF="$dir/slurm.conf"
     slurmctld -i || { stop; fail "slurmctld did not start (see $dir/log/slurmctld.log)"; }
-    slurmd || { stop; fail "slurmd did not start (see $dir/log/slurmd.log)"; }
+    if ! slurmd; then
+        stop
+        # Slurm 22.05's node daemon needs a cgroup file system to start,
+        # whatever slurm.conf says; a chroot or a container may give none.
+        if grep -q "cgroup" "$dir/log/slurmd.log" 2>/dev/null; then
+            echo "slurm-one-node: this host cannot run slurmd: $(grep -m1 'error:.*cgroup' "$dir/log/slurmd.log" | sed 's/^\[[^]]*\] //')" >&2
+            exit 3
+        fi
+        fail "slurmd did not start (see $dir/log/slurmd.log)"
+    fi
     n=0
     until [ "$(sinfo --noheader --format=%T 2>/dev/null)" = idle ]; do
         n=$((n + 1))

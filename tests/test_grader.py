@@ -156,8 +156,16 @@ def test_hidden_test_graded_and_shown_as_its_visibility_says():
     assert seen.test(name)["visibility"] == "after_due_date", str(seen.ran)
     assert name not in seen.ran.output and "edge cases" not in seen.junit, str(seen.ran)
     assert "1 more test (5 points) was graded" in seen.ran.output, str(seen.ran)
-    # Nobody but root may read the hidden tests' sources once the grader ran.
-    if IS_ROOT:
+    # Nobody but root may read the hidden tests' sources once the grader ran:
+    # the kit's, or where the kit's folder is closed to the sandbox user (a
+    # root home, without mount walls), those of the mirror it was shown.
+    if IS_ROOT and "shown a copy of the kit" in g.ran.output:
+        mirrored = [m for m in Path(tempfile.gettempdir()).glob("kit-mirror-*/labs/02-threads/kit/hidden")]
+        assert mirrored, "the kit was mirrored, without its hidden tests"
+        for m in mirrored:
+            for p in [m, *m.rglob("*")]:
+                assert p.stat().st_mode & 0o077 == 0, f"{p}: {oct(p.stat().st_mode)}"
+    elif IS_ROOT:
         assert HIDDEN.stat().st_mode & 0o077 == 0, oct(HIDDEN.stat().st_mode)
     # Only the visible tests count for a student: the exit status is theirs.
     only_hidden = grade(ROOT / "solutions", "02", only=[name], extra=["--student-view"])
@@ -314,3 +322,8 @@ def test_a_kit_in_a_closed_folder_is_graded_through_its_mirror():
         secret |= {p.read_bytes() for p in (kit / "labs").glob("*/kit/lab.ini")}
         shown = [p for p in mirrored if p.read_bytes() in secret]
         assert not shown, f"mirrored for student code: {shown}"
+        # The hidden tests come along, closed to every user but root.
+        hidden = [p for p in mirrors[0].glob("labs/*/kit/hidden/**/*")]
+        assert hidden, "the hidden tests were not mirrored: the grader's builds link them"
+        opened = [p for p in [*hidden, *(h.parent for h in hidden)] if p.stat().st_mode & 0o077]
+        assert not opened, f"hidden tests open to others in the mirror: {opened}"

@@ -71,6 +71,8 @@ def cluster(tmp_path):
                     "installs slurm-wlm and munge)")
     where = tmp_path / "cluster"
     started = run(["sh", CLUSTER, "start", where, str(free_ports())], shared=False, timeout=120)
+    if started.status == 3:
+        pytest.skip(started.output.strip().splitlines()[-1])
     assert started.status == 0, f"the one-node cluster did not start\n{started}"
     daemons = {f.stem: int(f.read_text()) for f in (where / "run").glob("*.pid")}
     assert sorted(daemons) == ["munged", "slurmctld", "slurmd"], daemons

@@ -4,6 +4,7 @@
 #include "base/files.h"
 #include "run/runner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -64,6 +65,60 @@ open_mirror(const char *root, char *err, size_t errlen)
     return fd;
 }
 
+/* Each lab's kit/hidden/ into the mirror, closed to all but its owner from
+ * the first byte (rsync --chmod), so that it never stands open, not even
+ * while another grader of the class refreshes the mirror. Called with the
+ * mirror locked. Returns 0, or -1 with the reason. */
+static int
+mirror_hidden(const char *kit, const char *root, char *err, size_t errlen)
+{
+    char *labs = path_join(kit, "labs", NULL);
+    DIR *d = labs != NULL ? opendir(labs) : NULL;
+    struct dirent *e;
+    int rc = 0;
+
+    if (d == NULL) {
+        free(labs);
+        return 0; /* the first copy found no labs either */
+    }
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        char from[PATH_MAX], to[PATH_MAX];
+        struct run_result r;
+        if (e->d_name[0] == '.' ||
+            snprintf(from, sizeof(from), "%s/%s/kit/hidden/", labs,
+                     e->d_name) >= (int)sizeof(from) ||
+            snprintf(to, sizeof(to), "%s/labs/%s/kit/hidden/", root,
+                     e->d_name) >= (int)sizeof(to) ||
+            !is_dir(from))
+            continue;
+        char *argv[] = {"/usr/bin/rsync",
+                        "--recursive",
+                        "--perms",
+                        "--times",
+                        "--delete",
+                        "--chmod=D700,F600",
+                        from,
+                        to,
+                        NULL};
+        struct run_request req = {
+            .argv = argv,
+            .limits = {.wall_seconds = 60, .output_bytes = 16 * 1024},
+        };
+        if (run_program(&req, &r) != 0 || r.end != RUN_EXITED ||
+            r.exit_code != 0) {
+            cut_printf(err, errlen,
+                       "copying the hidden tests of %s to the kit's mirror "
+                       "failed: %s",
+                       e->d_name, r.output != NULL ? r.output : "");
+            rc = -1;
+        }
+        run_result_free(&r);
+    }
+    closedir(d);
+    free(labs);
+    return rc;
+}
+
 int
 mirror_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
 {
@@ -85,9 +140,9 @@ mirror_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
     if (fd < 0)
         return -1;
     /* What builds and runs read, and nothing else: not solutions/, not the
-     * points of lab.ini, not the grader or the kit's own tests (the hidden
-     * tests come, and are closed to others once here: prepare/hidden.h). The
-     * mirror's build/ is its own, kept (an excluded path is not deleted). */
+     * points of lab.ini, not the grader or the kit's own tests. The hidden
+     * tests come apart (mirror_hidden()). The mirror's build/ is its own,
+     * kept (an excluded path is not deleted). */
     char *argv[] = {"/usr/bin/rsync",
                     "--recursive",
                     "--links",
@@ -97,6 +152,7 @@ mirror_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
                     "--chmod=go+rX,go-w",
                     "--exclude=/build/",
                     "--exclude=/labs/*/kit/lab.ini",
+                    "--exclude=/labs/*/kit/hidden/",
                     "--include=/Makefile",
                     "--include=/mk/***",
                     "--include=/common/***",
@@ -119,6 +175,12 @@ mirror_kit(const char *kit, char root[PATH_MAX], char *err, size_t errlen)
             return -1;
         }
     rc = run_program(&req, &r);
+    if (rc == 0 && r.end == RUN_EXITED && r.exit_code == 0) {
+        run_result_free(&r);
+        rc = mirror_hidden(kit, root, err, errlen);
+        close(fd);
+        return rc;
+    }
     if (rc == 0 && (r.end != RUN_EXITED || r.exit_code != 0)) {
         char how[200];
 
