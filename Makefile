@@ -117,7 +117,7 @@ kit-objects: lib
 .PHONY: kit-deps-test kit-objects
 kit-deps-test:
 	@$(DEPS_SH) ensure py:pytest py:xdist py:yaml cmd:zip cmd:unzip cmd:patch cmd:git \
-	    cmd:spatch
+	    cmd:spatch cmd:sim_c cmd:sbatch
 
 docs: | kit-deps-docs
 	@mkdir -p $(BUILD)/docs

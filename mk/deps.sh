@@ -23,8 +23,9 @@ set -u
 # zip for `make gradescope`; and for the kit's own tests (tests/), Debian's
 # Python with pytest, pytest-xdist (both cores at once) and PyYAML (the CI
 # templates), unzip and patch (the fixtures), git (the tree's checks), and Coccinelle (spatch: the
-# mutation operators of tests/mutation/), and Slurm with munge (grade-class
-# through a job array, tested on a one-node cluster: mk/slurm-one-node.sh).
+# mutation operators of tests/mutation/); for grade-class, Slurm with munge
+# (a job array, tested on a one-node cluster: mk/slurm-one-node.sh) and the
+# similarity tester (sim_c, the report of copied work).
 #
 # The grading set comes first: what building and grading need. Not Doxygen,
 # Node.js or Chromium, which only the docs and slides use (and Ubuntu's
@@ -60,6 +61,7 @@ python3-yaml
 coccinelle
 slurm-wlm
 munge
+similarity-tester
 "
 
 # The set `install` works on: every package, or the grading subset.
