@@ -32,6 +32,7 @@
 struct options {
     const char *kit;
     const char *lab, *submission, *results, *junit, *summary, *plot;
+    const char *student_report;
     char *only[MAX_ONLY + 1];
     int nonly;
     const char *field;
@@ -87,6 +88,11 @@ usage(FILE *to)
             "(results.json\n"
             "                     keeps them, with their visibility, for "
             "Gradescope)\n"
+            "  --student-report FILE  also write the terminal report of a "
+            "student's view\n"
+            "                     to FILE (what grade-class hands out before "
+            "the hidden\n"
+            "                     tests may be seen)\n"
             "  --keep             keep the work folders, for a post-mortem\n"
             "  --sandbox-user U   as root, run student code as user U (name "
             "or number;\n"
@@ -136,6 +142,7 @@ parse_options(int argc, char **argv, struct options *o)
         {"first-loss", no_argument, NULL, 'f'},
         {"accept-held", no_argument, NULL, 'A'},
         {"student-view", no_argument, NULL, 'V'},
+        {"student-report", required_argument, NULL, 'E'},
         {"no-progress", no_argument, NULL, 'P'},
         {"sandbox-user", required_argument, NULL, 'u'},
         {"hide", required_argument, NULL, 'H'},
@@ -220,6 +227,9 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case 'V':
             o->student_view = true;
+            break;
+        case 'E':
+            o->student_report = optarg;
             break;
         case 'P':
             o->progress = false;
@@ -346,6 +356,29 @@ setup_walls(const struct options *o, const struct catalogue *cat,
     return rc == 0 ? 0 : -1;
 }
 
+/* The terminal report of a student's view, without colours, into `path`. */
+static int
+write_student_report(struct grade *g, bool already, const char *path)
+{
+    FILE *f;
+
+    if (!already && grade_student_view(g) < 0)
+        return -1;
+    f = fopen(path, "we");
+    if (f == NULL) {
+        fprintf(stderr, "grader: --student-report %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    report_terminal(g, f, false);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "grader: --student-report %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -459,6 +492,12 @@ main(int argc, char **argv)
     if (o.plot != NULL && report_plots(&g, o.plot) != 0)
         status = 2;
     status = exit_status(&g, status, o.accept_held);
+    /* Last, as it leaves out of the grade what the student may not see
+     * yet: every report above is the whole grade's, unless --student-view. */
+    if (o.student_report != NULL &&
+        write_student_report(&g, o.student_view, o.student_report) != 0 &&
+        status < 2)
+        status = 2;
     grade_free(&g);
     catalogue_close(&cat);
     return status;

@@ -235,3 +235,22 @@ def test_bad_input_refused(tmp_path):
         assert ran.status == 2 and want in ran.output, str(ran)
     ran = make("grade-class")
     assert ran.status != 0 and "give SUBMISSIONS=DIR" in ran.output, str(ran)
+
+
+@pytest.mark.xdist_group("class")
+@needs_solutions
+def test_student_report_leaves_out_what_shows_later(tmp_path):
+    """Beside the instructor's report.txt, which holds every test,
+    student-report.txt is what the student may see now: lab 02's hidden
+    example test (after the due date) is in the one, not in the other."""
+    klass = tmp_path / "class"
+    (klass / "ann").mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / "02-threads" / "parallel.c", klass / "ann")
+    open_to_all(tmp_path)
+    ran = grade_class("--submissions", klass, "--lab", "02", "--test", "edge cases",
+                      "--out", tmp_path / "out", "--similarity", "0")
+    assert ran.status == 0, str(ran)
+    folder = tmp_path / "out" / "ann" / "02-threads"
+    whole, shown = (folder / "report.txt").read_text(), (folder / "student-report.txt").read_text()
+    assert "edge cases (hidden)" in whole, whole
+    assert "edge cases" not in shown and "1 more test (5 points) was graded" in shown, shown

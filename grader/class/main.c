@@ -498,8 +498,9 @@ main(int argc, char **argv)
     }
     if (o.isolate && !grader_takes_isolation(o.grader)) {
         fprintf(stderr,
-                "grade-class: %s does not take --machine-lock, --hide and "
-                "--sandbox-user: rebuild it (make grader MODE=release); "
+                "grade-class: %s does not take --machine-lock, --hide, "
+                "--sandbox-user and --student-report: rebuild it (make "
+                "grader MODE=release); "
                 "--no-isolation grades without them, for development only\n",
                 o.grader);
         roster_free(&r);

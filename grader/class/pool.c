@@ -40,7 +40,7 @@ add(struct argv *a, const char *arg)
  * storage that must outlive the spawn. */
 static void
 grader_argv(const struct class_options *o, const struct job *job,
-            struct argv *a, char *uid, size_t uidlen, char *paths[3])
+            struct argv *a, char *uid, size_t uidlen, char *paths[4])
 {
     a->n = 0;
     add(a, o->grader);
@@ -55,6 +55,9 @@ grader_argv(const struct class_options *o, const struct job *job,
     add(a, "--plot");
     add(a, job->dir);
     add(a, "--no-progress");
+    /* What the student may see now, beside the whole report. */
+    add(a, "--student-report");
+    add(a, paths[3]);
     if (o->only != NULL) {
         add(a, "--test");
         add(a, o->only);
@@ -90,7 +93,7 @@ grader_argv(const struct class_options *o, const struct job *job,
 static int
 spawn(const struct class_options *o, struct job *job, char *err, size_t errlen)
 {
-    char uid[32] = "", *paths[3];
+    char uid[32] = "", *paths[4];
     struct argv a;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
@@ -100,7 +103,9 @@ spawn(const struct class_options *o, struct job *job, char *err, size_t errlen)
     paths[0] = path_join(job->dir, "results.json.tmp", NULL);
     paths[1] = strdup(o->machine_lock);
     paths[2] = path_join(job->dir, "report.txt", NULL);
-    if (paths[0] == NULL || paths[1] == NULL || paths[2] == NULL) {
+    paths[3] = path_join(job->dir, "student-report.txt", NULL);
+    if (paths[0] == NULL || paths[1] == NULL || paths[2] == NULL ||
+        paths[3] == NULL) {
         cut_printf(err, errlen, "out of memory");
         rc = -1;
         goto out;
@@ -142,14 +147,14 @@ spawn(const struct class_options *o, struct job *job, char *err, size_t errlen)
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
 out:
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         free(paths[i]);
     return rc == 0 ? 0 : -1;
 }
 
-/* Whether this grader takes the isolation options: `grader --help` lists
- * them. A grader built before them refuses them as unknown, which would
- * fail every student for a reason that is not theirs. */
+/* Whether this grader takes the isolation options and --student-report:
+ * `grader --help` lists them. A grader built before them refuses them as
+ * unknown, which would fail every student for a reason that is not theirs. */
 bool
 grader_takes_isolation(const char *grader)
 {
@@ -159,7 +164,8 @@ grader_takes_isolation(const char *grader)
     return command_output(NULL, argv, false, help, sizeof(help)) == 0 &&
            strstr(help, "--machine-lock") != NULL &&
            strstr(help, "--hide") != NULL &&
-           strstr(help, "--sandbox-user") != NULL;
+           strstr(help, "--sandbox-user") != NULL &&
+           strstr(help, "--student-report") != NULL;
 }
 
 static struct job *
