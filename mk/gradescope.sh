@@ -87,6 +87,13 @@ if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     fi
     git -C "$ROOT" archive --format=tar HEAD | tar -C "$stage/kit" -xf -
     rm -rf "$stage/kit/solutions"
+    # Each lab's commit, as the grader records it (base/provenance.h):
+    # there is no git history on Gradescope's machine to ask.
+    for dir in "$ROOT"/labs/*/; do
+        name=$(basename "$dir")
+        printf '%s %s\n' "$name" "$(git -C "$ROOT" log -1 --format=%H -- "labs/$name" grader common mk Makefile \
+            ':(exclude,glob)**/*.md')"
+    done >"$stage/kit/.kit-commits"
 else
     tar -C "$ROOT" --exclude=./build --exclude=./.git --exclude=./solutions -cf - . |
         tar -C "$stage/kit" -xf -

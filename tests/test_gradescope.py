@@ -6,6 +6,7 @@ upload, gives the reference solution full marks and an empty submission
 zero with the missing file named, and leaves a valid results.json even
 when it cannot grade."""
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -130,6 +131,14 @@ def test_reference_solution_full_marks(autograder):
         else:
             assert t["status"] == "passed" and abs(t["score"] - points[name]) < 1e-6, t
     assert abs(d["score"] - (lab["points"] - held)) < 1e-6
+    # The packed kit has no git history, yet the grade names the commit
+    # that graded it, as a git checkout would.
+    commit = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%H", "--", f"labs/{LAB}", "grader",
+                             "common", "mk", "Makefile", ":(exclude,glob)**/*.md"],
+                            capture_output=True, text=True).stdout.strip()
+    assert d["extra_data"]["graded_by"] == [
+        {"lab": LAB, "lab_ini_sha256": hashlib.sha256((ROOT / "labs" / LAB / "kit" / "lab.ini").read_bytes()).hexdigest(),
+         "kit_commit": commit}], d["extra_data"]["graded_by"]
 
 
 @pytest.mark.xdist_group("gradescope")

@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #define SHA256_HEX_LEN 64
+/* In a kit packed without its git history: "LAB COMMIT" per lab. */
+#define KIT_COMMITS ".kit-commits"
 
 /* The SHA-256 of the file at `path`, in lower-case hex, into hex[65].
  * Returns 0, or -1 (errno set) when the file cannot be read. */
@@ -24,8 +26,9 @@ void bytes_sha256(const void *data, size_t len, char hex[SHA256_HEX_LEN + 1]);
  * (labs/LAB, grader, common, mk, Makefile; not their Markdown, which
  * grades nothing), as `git log` names it, with
  * "+changes" after it when those paths differ from the commit (edited or
- * new files). "unknown" where the kit is not a git repository or git is not
- * installed (a Gradescope image). Never fails: `buf` always holds a word. */
+ * new files). Where the kit is no git repository (the kit make gradescope
+ * packs), the lab's line of KIT_COMMITS, which the packing wrote; else
+ * "unknown". Never fails: `buf` always holds a word. */
 void kit_commit(const char *kit, const char *lab, char *buf, size_t len);
 
 #endif
