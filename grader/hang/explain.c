@@ -135,6 +135,41 @@ clean_name(const char *func, char *buf, size_t len)
     snprintf(buf, len, "%s", s);
 }
 
+/* Whether gdb found the thread inside pthread_cond_wait or
+ * pthread_cond_timedwait: then the futex it sleeps on is a condition
+ * variable's. */
+static bool
+in_cond_wait(const struct hthread *t)
+{
+    char name[128];
+
+    if (t->kind != WAIT_FUTEX)
+        return false;
+    for (size_t i = 0; i < t->nframes; i++) {
+        clean_name(t->frames[i].func, name, sizeof(name));
+        if (strcmp(name, "pthread_cond_wait") == 0 ||
+            strcmp(name, "pthread_cond_timedwait") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* "the condition variable not_empty": the symbol the futex lies in (the
+ * futex is a word inside the pthread_cond_t, "not_empty + 8" to gdb; a
+ * condition variable inside a struct is named by the struct). */
+static void
+add_cond(struct text *b, const struct hthread *t)
+{
+    const char *plus = strstr(t->lock_name, " + ");
+    int len =
+        plus != NULL ? (int)(plus - t->lock_name) : (int)strlen(t->lock_name);
+
+    if (len > 0)
+        text_addf(b, "the condition variable %.*s", len, t->lock_name);
+    else
+        text_addf(b, "the condition variable at 0x%llx", t->futex);
+}
+
 /* Where gdb found the thread: the student's frames, and the call they
  * made that blocks; or, outside the student's code, the top frames. */
 static void
@@ -177,6 +212,33 @@ add_where(struct text *b, const struct diag *d, const struct hthread *t,
     }
 }
 
+/* The first thread found waiting on a condition variable, or NULL. */
+static const struct hthread *
+cond_waiter(const struct diag *d)
+{
+    for (size_t i = 0; i < d->nprocs; i++) {
+        if (d->procs[i].skip)
+            continue;
+        for (size_t j = 0; j < d->procs[i].nthreads; j++)
+            if (in_cond_wait(&d->procs[i].threads[j]))
+                return &d->procs[i].threads[j];
+    }
+    return NULL;
+}
+
+/* " (in consumer() at buffer.c:42)": the innermost of the student's
+ * frames, where the wait was called; nothing when none is known. */
+static void
+add_student_line(struct text *b, const struct diag *d, const struct hthread *t)
+{
+    for (size_t i = 0; i < t->nframes; i++)
+        if (gdb_student_frame(d, &t->frames[i])) {
+            text_addf(b, " (in %s() at %s:%d)", t->frames[i].func,
+                      t->frames[i].file, t->frames[i].line);
+            return;
+        }
+}
+
 static int
 busy_percent(const struct diag *d, const struct hthread *t)
 {
@@ -207,6 +269,11 @@ add_thread_line(struct text *b, const struct diag *d, const struct hthread *t)
         add_edge(b, d, t, true, true);
         break;
     case WAIT_FUTEX:
+        if (in_cond_wait(t)) {
+            text_addf(b, "waits on ");
+            add_cond(b, t);
+            break;
+        }
         text_addf(b, "waits on ");
         if (t->lock_name[0] != '\0')
             text_addf(b, "%s (0x%llx)", t->lock_name, t->futex);
@@ -302,10 +369,26 @@ explain_hang(struct text *b, struct diag *d, double seconds)
     struct waits w;
     bool still = none_running(d, &w);
 
+    const struct hthread *waiter = still ? cond_waiter(d) : NULL;
+
     if (ncycles > 0)
         text_addf(b, "suspected deadlock: %s.\n",
                   cycles.len > 0 ? text_str(&cycles) : "a wait-for cycle");
-    else if (still && w.futex > 0 && !w.other)
+    else if (waiter != NULL && !w.other) {
+        text_addf(b, "suspected lost wakeup: after %.1f s ", seconds);
+        add_thread(b, d, waiter, false);
+        text_addf(b, " still waits on ");
+        add_cond(b, waiter);
+        add_student_line(b, d, waiter);
+        text_addf(b,
+                  ", and no thread will signal it: none is running, and "
+                  "every other thread waits too. A signal sent before the "
+                  "wait began is lost, and a signal wakes one waiter where a "
+                  "broadcast wakes all: wait in a loop over the condition, "
+                  "checked under the mutex (while (!condition) "
+                  "pthread_cond_wait(...)), and signal or broadcast after "
+                  "every change that can make it true.\n");
+    } else if (still && w.futex > 0 && !w.other)
         text_addf(b,
                   "suspected deadlock: after %.1f s every thread is blocked "
                   "waiting (for a lock, a condition variable, a barrier or "

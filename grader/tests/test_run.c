@@ -21,6 +21,7 @@
 static char bin_dir[PATH_MAX]; /* the temporary folder, resolved */
 static char misbehave[PATH_MAX + 32];
 static char deadlock[PATH_MAX + 32];
+static char lost_wakeup[PATH_MAX + 32];
 static char build_error[4096];
 static bool built;
 
@@ -80,8 +81,10 @@ build_programs(void)
     }
     snprintf(misbehave, sizeof(misbehave), "%s/misbehave", bin_dir);
     snprintf(deadlock, sizeof(deadlock), "%s/deadlock", bin_dir);
+    snprintf(lost_wakeup, sizeof(lost_wakeup), "%s/lost_wakeup", bin_dir);
     built = compile(src_dir, "misbehave.c", misbehave) &&
-            compile(src_dir, "deadlock.c", deadlock);
+            compile(src_dir, "deadlock.c", deadlock) &&
+            compile(src_dir, "lost_wakeup.c", lost_wakeup);
 }
 
 static void
@@ -94,6 +97,8 @@ remove_programs(void)
         fprintf(stderr, "unlink %s: %s\n", misbehave, strerror(errno));
     if (unlink(deadlock) != 0 && errno != ENOENT)
         fprintf(stderr, "unlink %s: %s\n", deadlock, strerror(errno));
+    if (unlink(lost_wakeup) != 0 && errno != ENOENT)
+        fprintf(stderr, "unlink %s: %s\n", lost_wakeup, strerror(errno));
     if (rmdir(bin_dir) != 0)
         fprintf(stderr, "rmdir %s: %s\n", bin_dir, strerror(errno));
 }
@@ -422,6 +427,53 @@ START_TEST(deadlock_is_diagnosed_with_locks_and_lines)
 }
 END_TEST
 
+/* A signal sent before the wait: the waiter, its condition variable and
+ * its line, and that no thread will signal it. */
+START_TEST(lost_wakeup_is_diagnosed_with_its_condition_variable)
+{
+    char *argv[] = {lost_wakeup, NULL};
+    char *student[] = {"lost_wakeup.c", NULL};
+    struct hang_options hang = {.student_files = student};
+    struct run_request req = {
+        .argv = argv,
+        .cwd = bin_dir,
+        .limits = {.wall_seconds = 1, .processes = 16},
+        .hang = {.diagnose = hang_hook, .ctx = &hang},
+    };
+    struct run_result r;
+    const char *rep;
+
+    ck_assert_msg(built, "the test programs did not build: %s", build_error);
+    ck_assert_int_eq(run_become_subreaper(), 0);
+    ck_assert_int_eq(run_program(&req, &r), 0);
+    ck_assert_int_eq(r.end, RUN_TIMED_OUT);
+    rep = r.hang_report;
+    ck_assert_ptr_nonnull(rep);
+    if (strstr(rep, "gdb was not available") != NULL ||
+        strstr(rep, "gdb could not") != NULL) {
+        /* Without frames a condition variable is one futex among others. */
+        test_skipped("lost_wakeup_is_diagnosed_with_its_condition_variable",
+                     "gdb cannot show the program here: without frames, a "
+                     "condition variable cannot be told from another futex");
+        ck_assert_msg(starts_with(rep, "suspected deadlock: "), "%s", rep);
+        run_result_free(&r);
+        return;
+    }
+    ck_assert_msg(starts_with(rep, "suspected lost wakeup: after "), "%s", rep);
+    ck_assert_msg(strstr(rep, " thread 2 still waits on ") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "the condition variable not_empty") != NULL, "%s",
+                  rep);
+    ck_assert_msg(strstr(rep, "consumer() at lost_wakeup.c:") != NULL, "%s",
+                  rep);
+    ck_assert_msg(strstr(rep, "no thread will signal it") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "waits for thread 2") != NULL &&
+                      strstr(rep, "to end (pthread_join)") != NULL,
+                  "%s", rep);
+    ck_assert_int_eq(leftovers(), 0);
+    run_result_free(&r);
+}
+END_TEST
+
 START_TEST(deadlock_is_found_without_gdb)
 {
     struct run_result r;
@@ -656,6 +708,7 @@ run_suite(void)
     tcase_set_timeout(hangs, 60);
     tcase_add_test(hangs, deadlock_is_diagnosed_with_locks_and_lines);
     tcase_add_test(hangs, deadlock_is_found_without_gdb);
+    tcase_add_test(hangs, lost_wakeup_is_diagnosed_with_its_condition_variable);
     tcase_add_test(hangs, busy_program_is_reported_running);
     tcase_add_test(hangs, deadlock_is_stopped_in_seconds);
     tcase_set_tags(hangs, "waits diagnosis");
