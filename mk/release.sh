@@ -18,6 +18,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 #                               mutates the solutions
 #   labs/*/kit/hidden/          the instructor's hidden test cases
 #   docs/student-kit.md         it becomes the README
+# and every lab.ini loses the tests that are not visible.
 INSTRUCTOR_ONLY=(solutions grader/tests/fixtures/*/ tests/mutation labs/*/kit/hidden
                  docs/student-kit.md)
 
@@ -50,6 +51,49 @@ git -C "$ROOT" archive --format=tar HEAD | tar -C "$out" -xf -
 (cd "$out" && shopt -s nullglob && rm -rf "${INSTRUCTOR_ONLY[@]}")
 if ! git -C "$ROOT" show HEAD:docs/student-kit.md >"$out/README.md" 2>/dev/null; then
     echo "release: the last commit has no docs/student-kit.md, the student kit's README" >&2
+    exit 1
+fi
+
+# A lab.ini keeps only the tests a student may see: one shown later (hidden,
+# after_due_date, after_published) is graded by the instructor's kit, and
+# its test cases are not here. The comment lines right above a section go
+# with it.
+for ini in "$out"/labs/*/kit/lab.ini; do
+    [ -f "$ini" ] || continue
+    awk '
+    { line[NR] = $0 }
+    END {
+        n = 0
+        for (i = 1; i <= NR; i++)
+            if (line[i] ~ /^\[/) { start[++n] = i }
+        for (s = 1; s <= n; s++) {
+            first[s] = start[s]
+            while (first[s] > 1 && line[first[s] - 1] ~ /^[ \t]*;/) first[s]--
+        }
+        for (s = 1; s <= n; s++) {
+            last = s < n ? first[s + 1] - 1 : NR
+            if (line[start[s]] !~ /^\[test /) continue
+            for (i = start[s] + 1; i <= last; i++)
+                if (line[i] ~ /^[ \t]*visibility[ \t]*=/) {
+                    v = line[i]
+                    sub(/^[^=]*=[ \t]*/, "", v)
+                    sub(/[ \t]*(;.*)?$/, "", v)
+                    if (v != "visible") drop[s] = 1
+                }
+        }
+        s = 0
+        for (i = 1; i <= NR; i++) {
+            while (s < n && i >= first[s + 1]) s++
+            if (!drop[s]) print line[i]
+        }
+    }' "$ini" >"$ini.tmp" && mv "$ini.tmp" "$ini" || exit 1
+done
+# The grader must read every lab of the kit as it now stands (a visible
+# test whose test case was in kit/hidden/ would leave its lab ungradable).
+if [ -x "$ROOT/build/release/grader/grader" ] &&
+    ! why=$("$ROOT/build/release/grader/grader" --kit "$out" --describe 2>&1 >/dev/null); then
+    echo "release: refused: the student kit's labs do not read: $why" >&2
+    echo "  (a test whose test case is in kit/hidden/ must not be visible: give it a visibility)" >&2
     exit 1
 fi
 

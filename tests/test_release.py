@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from kit import (FIXTURES, ROOT, SOLUTIONS, STUDENT_KIT, grade, make, needs_solutions,
+from kit import (FIXTURES, ROOT, SOLUTIONS, STUDENT_KIT, describe, grade, make, needs_solutions,
                  open_to_all, run)
 
 if not (ROOT / "docs" / "student-kit.md").is_file():
@@ -52,6 +52,12 @@ def test_release_holds_nothing_of_the_instructors(release):
     assert readme.startswith("<!-- SPDX") and "your kit" in readme and "hidden tests" in readme
     for lab in ("01-cores", "02-threads", "03-locks", "04-processes"):
         assert (release / "labs" / lab / "kit" / "lab.ini").is_file()
+    # Its lab.ini files hold the tests a student may see, and the grader
+    # reads every lab of it: none names a test case that stayed behind.
+    ours, theirs = describe(), describe(kit=release)
+    for mine, shipped in zip(ours["labs"], theirs["labs"]):
+        visible = [t["name"] for t in mine["tests"] if t["visibility"] == "visible"]
+        assert [t["name"] for t in shipped["tests"]] == visible, (mine["lab"], shipped["tests"])
 
 
 @pytest.mark.duration(15)
