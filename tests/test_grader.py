@@ -125,7 +125,9 @@ def test_describe_says_what_lab_ini_says():
         assert k["what"] and k["timeout_means"] and k["flavour"] in ("release", "tsan", "asan")
     lab = next(l for l in d["labs"] if l["lab"] == "02-threads")
     assert lab["number"] == 2 and lab["submit"] == ["parallel.c"]
-    assert lab["points"] == sum(t["points"] for t in lab["tests"]) == 100
+    assert lab["points"] == sum(t["points"] for t in lab["tests"])
+    # 100 in all; a student kit's lab.ini lacks the hidden test's 5.
+    assert lab["points"] == (100 if HIDDEN.is_dir() else 95), lab["points"]
     speedup = [t for t in lab["tests"] if t["kind"] == "speedup"]
     assert speedup and all(t["alone"] and t["skip"] == "hold" for t in speedup)
     visibility = {t["name"]: t["visibility"] for t in lab["tests"]}
@@ -134,7 +136,7 @@ def test_describe_says_what_lab_ini_says():
     ran = run([GRADER, "--kit", ROOT, "--describe", "--lab", "2", "--field", "submit"])
     assert ran.status == 0 and ran.output == "parallel.c\n", str(ran)
     ran = run([GRADER, "--kit", ROOT, "--describe", "--lab", "02", "--field", "points"])
-    assert ran.output == "100\n", str(ran)
+    assert ran.output == f"{lab['points']:g}\n", str(ran)
 
 
 HIDDEN = ROOT / "labs" / "02-threads" / "kit" / "hidden"
