@@ -9,7 +9,7 @@
  * every child (counted once they are waited for), and hands the grader one
  * line per function (kit_record.h). Kit-owned: nothing to edit here. */
 #include "kit_args.h"
-#include "kit_record.h"
+#include "kit_busywait.h"
 #include "kit_time.h"
 #include "processes.h"
 
@@ -191,7 +191,6 @@ main(int argc, char **argv)
     };
     const int nphases = (int)(sizeof(phases) / sizeof(phases[0]));
     struct kit_args a;
-    FILE *record;
 
     kit_args_parse_or_exit(&spec, argc, argv, &a);
     for (int i = 0; i < nphases; i++)
@@ -199,24 +198,13 @@ main(int argc, char **argv)
             fprintf(stderr, "waiter: %s\n", phases[i].error);
             return EXIT_FAILURE;
         }
-    record = kit_record_stream();
-    for (int i = 0; i < nphases; i++) {
-        fprintf(record, "busywait: phase=%s wall_ns=%lld cpu_ns=%lld\n",
-                phases[i].name, (long long)phases[i].wall_ns,
-                (long long)phases[i].cpu_ns);
-        fprintf(stderr,
-                "waiter: %-12s %d processes: wall %.1f ms, CPU %.1f ms: "
-                "%.3f cores busy on average\n",
-                phases[i].name, (int)a.threads, kit_ns_to_ms(phases[i].wall_ns),
-                kit_ns_to_ms(phases[i].cpu_ns),
-                phases[i].wall_ns > 0
-                    ? (double)phases[i].cpu_ns / (double)phases[i].wall_ns
-                    : 0.0);
-    }
-    fprintf(record, "busywait: phases=%d\n", nphases);
-    if (fflush(record) != 0) {
-        fprintf(stderr, "waiter: the record could not be written\n");
+    struct kit_busywait_phase measured[sizeof(phases) / sizeof(phases[0])];
+    for (int i = 0; i < nphases; i++)
+        measured[i] = (struct kit_busywait_phase){.name = phases[i].name,
+                                                  .wall_ns = phases[i].wall_ns,
+                                                  .cpu_ns = phases[i].cpu_ns};
+    if (kit_busywait_report("waiter", measured, nphases, (int)a.threads,
+                            "processes") != 0)
         return EXIT_FAILURE;
-    }
     return EXIT_SUCCESS;
 }
