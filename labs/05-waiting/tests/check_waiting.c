@@ -580,6 +580,69 @@ START_TEST(submits_racing_a_close)
 }
 END_TEST
 
+/* A mutex held by another thread for a moment: every function that uses
+ * it must wait for it, not go on without it (the tests' mutexes are
+ * error-checking: an unlock of a mutex this thread does not hold fails). */
+struct holder {
+    pthread_mutex_t *lock;
+    atomic_bool held;
+};
+
+static void *
+hold_briefly(void *arg)
+{
+    struct holder *h = arg;
+    struct timespec moment = {0, 30 * 1000 * 1000};
+
+    Pthread_mutex_lock(h->lock);
+    atomic_store(&h->held, true);
+    nanosleep(&moment, NULL);
+    Pthread_mutex_unlock(h->lock);
+    return NULL;
+}
+
+static void
+hold_while(pthread_mutex_t *lock, pthread_t *t, struct holder *h)
+{
+    h->lock = lock;
+    atomic_store(&h->held, false);
+    Pthread_create(t, NULL, hold_briefly, h);
+    while (!atomic_load(&h->held))
+        sched_yield();
+}
+
+START_TEST(waits_take_their_lock)
+{
+    struct pool p;
+    struct future f;
+    struct holder h;
+    pthread_t t;
+
+    ck_assert_msg(pool_init(&p, 2, 4) == 0,
+                  "pool_init(&p, nworkers=2, capacity=4) returned -1; "
+                  "expected 0 " STARTER);
+    ck_assert_msg(pool_submit(&p, &f, square, (void *)3) == 0,
+                  "pool_submit into a running pool returned -1");
+    ck_assert_msg((intptr_t)future_wait(&f) == 9, "future_wait gave the "
+                                                  "wrong square");
+    /* Each call below must wait for the lock another thread holds. */
+    hold_while(&f.lock, &t, &h);
+    ck_assert_msg((intptr_t)future_wait(&f) == 9,
+                  "future_wait gave the wrong square");
+    Pthread_join(t, NULL);
+    hold_while(&p.lock, &t, &h);
+    pool_wait_all(&p);
+    Pthread_join(t, NULL);
+    buffer_close(&p.tasks);
+    hold_while(&p.lock, &t, &h);
+    ck_assert_msg(pool_submit(&p, &f, square, (void *)4) == -1,
+                  "pool_submit into a pool whose buffer of tasks is closed "
+                  "returned 0; expected -1");
+    Pthread_join(t, NULL);
+    pool_shutdown(&p);
+}
+END_TEST
+
 START_TEST(pool_refuses_bad_sizes_and_late_tasks)
 {
     struct pool p;
@@ -731,6 +794,7 @@ waiting_suite(void)
     tcase_add_test(pool, shutdown_runs_what_was_submitted);
     tcase_add_test(pool, future_is_free_once_waited);
     tcase_add_test(pool, submits_racing_a_close);
+    tcase_add_test(pool, waits_take_their_lock);
     tcase_add_test(pool, pool_refuses_bad_sizes_and_late_tasks);
     tcase_add_loop_test(barrier, barrier_holds_every_round, 0, 3);
     tcase_add_test(barrier, barrier_of_one_never_waits);
