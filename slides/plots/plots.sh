@@ -4,7 +4,7 @@
 # machine and draws each figure the slides embed, with gnuplot, into
 # build/plots/ (PNG) beside the measured data (build/plots/data/).
 # Usage: slides/plots/plots.sh [FIGURE...]   (default: every figure)
-# Figures: spin speedup race costs gil. A figure whose program is missing is
+# Figures: spin speedup race costs pool gil. A figure whose program is missing is
 # skipped with a message; any other failure stops with a non-zero status.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -163,6 +163,17 @@ fig_costs() {
 }
 
 # Python threads against Python processes on one CPU-bound job.
+fig_pool() {
+    local costs=$SOL/05-waiting/costs
+    [ -x "$costs" ] || { skip "lab05-pool: $costs is not built yet (lab 05 and its solution are needed)"; return 0; }
+    say "lab05-pool: costs -t 2"
+    "$costs" -t 2 >"$DATA/pool.raw" || die "lab 05's costs failed"
+    sed 's/^/    /' "$DATA/pool.raw"
+    pick_columns "$DATA/pool.raw" terms caller thread_each pool >"$DATA/pool.dat" ||
+        die "cannot read lab 05 costs' table (build/plots/data/pool.raw)"
+    draw pool.gp "$OUT/lab05-pool.png" "data='$DATA/pool.dat'"
+}
+
 fig_gil() {
     command -v python3 >/dev/null 2>&1 || { skip "python-gil: no python3 on this machine"; return 0; }
     say "python-gil: slides/demos/gil_demo.py"
@@ -212,13 +223,13 @@ if [ "$busy" -gt 15 ]; then
     echo "  WARNING other programs kept ${busy}% of this machine's CPUs busy just now;" \
         "the figures will show less speedup than the machine can give. Close them and run make plots again."
 fi
-figures=${*:-spin speedup race costs gil}
+figures=${*:-spin speedup race costs pool gil}
 read -r busy_before all_before <<<"$(machine_ticks)"
 own_before=$(own_ticks)
 for f in $figures; do
     case $f in
-    spin | speedup | race | costs | gil) "fig_$f" ;;
-    *) die "unknown figure '$f' (spin, speedup, race, costs, gil)" ;;
+    spin | speedup | race | costs | pool | gil) "fig_$f" ;;
+    *) die "unknown figure '$f' (spin, speedup, race, costs, pool, gil)" ;;
     esac
 done
 # What other programs used while the experiments ran: the machine's busy

@@ -64,8 +64,8 @@ main(int argc, char **argv)
     threads = calloc((size_t)a.size, sizeof(*threads));
     if (tasks == NULL || futures == NULL || threads == NULL)
         kit_die("out of memory for %ld tasks", a.size);
-    printf("# %ld tasks per size, pool of %ld workers; microseconds per "
-           "task\n",
+    printf("# microseconds per task; %ld tasks per size, a pool of %ld "
+           "workers\n",
            a.size, a.threads);
     printf("%-8s %12s %16s %12s\n", "terms", "caller_us", "thread_each_us",
            "pool_us");
