@@ -6,24 +6,26 @@
 
 #include <stdio.h>
 
+void
+kit_busywait_phase(const char *program, const char *name, int64_t wall_ns,
+                   int64_t cpu_ns, int workers, const char *what)
+{
+    fprintf(kit_record_stream(),
+            "busywait: phase=%s wall_ns=%lld cpu_ns=%lld\n", name,
+            (long long)wall_ns, (long long)cpu_ns);
+    fprintf(stderr,
+            "%s: %-12s %d %s: wall %.1f ms, CPU %.1f ms: %.3f cores busy on "
+            "average\n",
+            program, name, workers, what, kit_ns_to_ms(wall_ns),
+            kit_ns_to_ms(cpu_ns),
+            wall_ns > 0 ? (double)cpu_ns / (double)wall_ns : 0.0);
+}
+
 int
-kit_busywait_report(const char *program,
-                    const struct kit_busywait_phase *phases, int n, int workers,
-                    const char *what)
+kit_busywait_end(const char *program, int n)
 {
     FILE *record = kit_record_stream();
 
-    for (int i = 0; i < n; i++) {
-        const struct kit_busywait_phase *p = &phases[i];
-        fprintf(record, "busywait: phase=%s wall_ns=%lld cpu_ns=%lld\n",
-                p->name, (long long)p->wall_ns, (long long)p->cpu_ns);
-        fprintf(stderr,
-                "%s: %-12s %d %s: wall %.1f ms, CPU %.1f ms: %.3f cores busy "
-                "on average\n",
-                program, p->name, workers, what, kit_ns_to_ms(p->wall_ns),
-                kit_ns_to_ms(p->cpu_ns),
-                p->wall_ns > 0 ? (double)p->cpu_ns / (double)p->wall_ns : 0.0);
-    }
     fprintf(record, "busywait: phases=%d\n", n);
     if (fflush(record) != 0) {
         fprintf(stderr, "%s: the record could not be written\n", program);

@@ -13,22 +13,20 @@
 
 #include <stdint.h>
 
-/** One phase of a waiter program, measured. */
-struct kit_busywait_phase {
-    const char *name; /**< one word: the record splits at spaces */
-    int64_t wall_ns;  /**< how long the phase took */
-    int64_t cpu_ns;   /**< the CPU time used meanwhile */
-};
+/**
+ * Add one phase to the record (kit_record.h): its name (one word: the
+ * record splits at spaces), its wall time and the CPU time used meanwhile;
+ * and for a reader, a line on stderr: "PROGRAM: NAME  K WORKERS: wall, CPU,
+ * cores busy", with @p workers what the phase ran with and @p what their
+ * unit ("threads", "processes").
+ */
+void kit_busywait_phase(const char *program, const char *name, int64_t wall_ns,
+                        int64_t cpu_ns, int workers, const char *what);
 
 /**
- * Write the record of @p n phases (kit_record.h), and for a reader one line
- * per phase on stderr: "PROGRAM: NAME  K WORKERS: wall, CPU, cores busy".
- * @p workers is what the phases ran with, @p what its unit ("threads",
- * "processes").
+ * End the record after its @p n phases.
  * @return 0, or -1 when the record could not be written (said on stderr)
  */
-int kit_busywait_report(const char *program,
-                        const struct kit_busywait_phase *phases, int n,
-                        int workers, const char *what);
+int kit_busywait_end(const char *program, int n);
 
 #endif

@@ -13,9 +13,11 @@
  * happen.
  *
  * The structures are declared here so that callers can allocate them; the
- * fields are yours to use as the comments say (keep them: the tests read
- * none of them, but a design that needs other fields does not fit this
- * lab).
+ * fields are yours to use as the comments say. Keep them, and keep what
+ * each comment says it holds: the tests read some of them (a future's done
+ * and result, a pool's unfinished count) and use some (a pool's buffer of
+ * tasks, closed to make a submit fail; a lock held a moment by another
+ * thread, to see that your code waits for it).
  */
 #ifndef WAITING_H
 #define WAITING_H

@@ -198,13 +198,10 @@ main(int argc, char **argv)
             fprintf(stderr, "waiter: %s\n", phases[i].error);
             return EXIT_FAILURE;
         }
-    struct kit_busywait_phase measured[sizeof(phases) / sizeof(phases[0])];
     for (int i = 0; i < nphases; i++)
-        measured[i] = (struct kit_busywait_phase){.name = phases[i].name,
-                                                  .wall_ns = phases[i].wall_ns,
-                                                  .cpu_ns = phases[i].cpu_ns};
-    if (kit_busywait_report("waiter", measured, nphases, (int)a.threads,
-                            "processes") != 0)
+        kit_busywait_phase("waiter", phases[i].name, phases[i].wall_ns,
+                           phases[i].cpu_ns, (int)a.threads, "processes");
+    if (kit_busywait_end("waiter", nphases) != 0)
         return EXIT_FAILURE;
     return EXIT_SUCCESS;
 }
