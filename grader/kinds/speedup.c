@@ -593,6 +593,33 @@ describe_table(struct text *out, const struct graded_test *result)
     }
 }
 
+/* With lab.ini's `unit`, what one unit of the work costs: the student's
+ * code on one thread against the serial reference's loop (the overhead of
+ * handing work over, which no number of threads removes), and the CPU time
+ * per unit at the largest count (what the handing over costs once threads
+ * contend for it). */
+static void
+describe_costs(struct text *out, const struct test_spec *test,
+               const struct graded_test *result, const struct plan *plan)
+{
+    const struct speedup_point *one = &result->points[0],
+                               *top = &result->points[result->npoints - 1];
+    double units = (double)plan->n * (double)plan->reps;
+    double serial_us = top->serial_ms * 1e3 / units;
+
+    if (test->unit == NULL || result->npoints < 2 || one->threads != 1)
+        return;
+    text_addf(out,
+              "per %s: the serial loop takes %.2f us; your code on 1 thread "
+              "%.2f us, so %.2f us of each goes to handing it over; on %d "
+              "threads each %s costs %.2f us of CPU time (%.2f us more than "
+              "the serial loop)\n",
+              test->unit, serial_us, one->student_ms * 1e3 / units,
+              (one->student_ms - one->serial_ms) * 1e3 / units, top->threads,
+              test->unit, top->student_cores * top->student_ms * 1e3 / units,
+              top->student_cores * top->student_ms * 1e3 / units - serial_us);
+}
+
 static void
 describe_machine(struct text *out, const struct kind_call *call,
                  const struct plan *plan, int rounds)
@@ -849,6 +876,7 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
                   "eyes only: every speedup is over the kit's serial "
                   "reference (%.1f ms)\n",
                   top->serial_ms);
+    describe_costs(&out, test, result, &plan);
     describe_machine(&out, call, &plan, r.n);
 
 done:

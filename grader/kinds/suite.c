@@ -111,9 +111,21 @@ void
 suite_describe_checks(struct text *t, const struct suite_run *run, int most)
 {
     const struct tap_log *tap = &run->tap;
-    int shown = 0, total = run_hung(&run->run) ? (int)tap->n : run->total;
+    bool hung = run_hung(&run->run);
+    int shown = 0, total = hung ? (int)tap->n : run->total;
 
-    text_addf(t, "%d of %d checks passed\n", run->passed, total);
+    if (!hung)
+        text_addf(t, "%d of %d checks passed\n", run->passed, total);
+    else if (run->total > total)
+        text_addf(t,
+                  "%d of the %d checks that finished before the hang passed; "
+                  "%d did not finish\n",
+                  run->passed, total, run->total - total);
+    else
+        text_addf(t,
+                  "%d of the %d checks that finished before the hang "
+                  "passed\n",
+                  run->passed, total);
     for (size_t i = 0; i < tap->n && shown < most; i++) {
         if (tap->lines[i].ok)
             continue;

@@ -23,7 +23,7 @@ const char *const labini_test_keys[] = {
     "kind",      "points",      "tcase",   "timeout", "bench",
     "kernel",    "calibration", "threads", "target",  "size",
     "skip",      "duration_ms", "rounds",  "program", "args",
-    "max_cores", "visibility",  NULL,
+    "max_cores", "visibility",  "unit",    NULL,
 };
 
 const char *const labini_visibilities[] = {
@@ -231,6 +231,10 @@ on_test_key(struct parse *p, struct test_spec *t, const char *name,
         set_string(name[0] == 'b' ? &t->bench : &t->program, value);
     } else if (strcmp(name, "kernel") == 0) {
         set_string(&t->kernel, value);
+    } else if (strcmp(name, "unit") == 0) {
+        if (value[0] == '\0' || strlen(value) > 32 || strchr(value, ' '))
+            FAIL("unit = %s is not one word, like task", value);
+        set_string(&t->unit, value);
     } else if (strcmp(name, "calibration") == 0) {
         if (!kit_calibration_parse(value, &t->calibration))
             FAIL("calibration = %s is not compute or memory", value);
@@ -375,6 +379,7 @@ labini_free_test(struct test_spec *t)
     free(t->tcase);
     free(t->bench);
     free(t->kernel);
+    free(t->unit);
     free(t->program);
     free(t->args);
     memset(t, 0, sizeof(*t));

@@ -44,6 +44,9 @@ struct test_spec {
     double duration_ms; /* aimed length of one timed run */
     int min_rounds;
     int max_rounds;
+    /* What one of bench -n counts (task, item); when given, the feedback
+     * prices the student's code per one of them. NULL: not priced. */
+    char *unit;
     /* busywait */
     char *program;    /* the lab's program that measures its waiting phase */
     char *args;       /* its arguments, split at spaces; NULL: none */

@@ -74,6 +74,7 @@ static const char *good = "; a comment\n"
                           "skip = award\n"
                           "duration_ms = 150\n"
                           "rounds = 4-9\n"
+                          "unit = item\n"
                           "points = 40\n"
                           "\n"
                           "[test \"waits\"]\n"
@@ -132,6 +133,8 @@ START_TEST(reads_every_key)
     ck_assert_double_eq(s->duration_ms, 150);
     ck_assert_int_eq(s->min_rounds, 4);
     ck_assert_int_eq(s->max_rounds, 9);
+    ck_assert_str_eq(s->unit, "item");
+    ck_assert_ptr_null(c.tests[0].unit);
     labini_free(&c);
 }
 END_TEST
@@ -214,6 +217,8 @@ static const struct {
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nskip = maybe\n",
      "skip = maybe"},
     {"this is not ini\n", "cannot be read"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nunit = two words\n",
+     "unit = two words is not one word"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"c\"]\nkind = check\npoints = "
      "1\nvisibility = secret\n",
      ":7: visibility = secret is not visible, hidden"},
