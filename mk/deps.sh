@@ -18,6 +18,9 @@ set -u
 # nettle for its seeds' HMAC; libelf to read the symbols of the objects it vets;
 # rsync to stage the kit where the sandbox user can read it;
 # gnuplot for plots; Doxygen for the API pages; gdb for deadlock reports;
+# Debian's Python to build lab 06's extension module against, both the
+# release build and the debug build its tests embed (python3-dbg: its
+# allocator checks the GIL, sys.gettotalrefcount() counts references);
 # Node.js (for the pinned Marp CLI) and Chromium (to test the slides as a
 # reader's browser shows them), with the fonts the slides and plots use;
 # zip for `make gradescope`; and for the kit's own tests (tests/), Debian's
@@ -45,6 +48,8 @@ rsync
 gnuplot-nox
 gdb
 fonts-dejavu-core
+python3-dev
+python3-dbg
 "
 PACKAGES="$GRADING_PACKAGES
 doxygen

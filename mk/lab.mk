@@ -22,7 +22,9 @@
 KIT_ROOT := $(abspath $(KIT_ROOT))
 LAB_DIR ?= $(CURDIR)
 LAB_DIR := $(abspath $(LAB_DIR))
-LAB := $(notdir $(LAB_DIR))
+# `override`: a LAB=NN given to the top Makefile (make mutants LAB=06)
+# reaches every sub-make, and must not rename this one.
+override LAB := $(notdir $(LAB_DIR))
 LAB_KIT := $(LAB_DIR)/kit
 SUBMIT_DIR ?= $(LAB_DIR)
 SUBMIT_DIR := $(abspath $(SUBMIT_DIR))

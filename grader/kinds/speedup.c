@@ -605,19 +605,29 @@ describe_costs(struct text *out, const struct test_spec *test,
     const struct speedup_point *one = &result->points[0],
                                *top = &result->points[result->npoints - 1];
     double units = (double)plan->n * (double)plan->reps;
-    double serial_us = top->serial_ms * 1e3 / units;
+    double serial_us = top->serial_ms * 1e3 / units,
+           one_us = one->student_ms * 1e3 / units,
+           one_extra = (one->student_ms - one->serial_ms) * 1e3 / units,
+           top_cpu_us = top->student_cores * top->student_ms * 1e3 / units;
+    char extra[80], cpu_extra[80];
 
     if (test->unit == NULL || result->npoints < 2 || one->threads != 1)
         return;
+    /* Below a hundredth of the serial cost, no overhead is measurable. */
+    if (one_extra > serial_us * 0.01)
+        snprintf(extra, sizeof(extra), "%.2f us of overhead each", one_extra);
+    else
+        snprintf(extra, sizeof(extra), "no overhead measurable");
+    if (top_cpu_us - serial_us > serial_us * 0.01)
+        snprintf(cpu_extra, sizeof(cpu_extra),
+                 "%.2f us more than the serial loop", top_cpu_us - serial_us);
+    else
+        snprintf(cpu_extra, sizeof(cpu_extra), "no more than the serial loop");
     text_addf(out,
-              "per %s: the serial loop takes %.2f us; your code on 1 thread "
-              "%.2f us, so %.2f us of each goes to handing it over; on %d "
-              "threads each %s costs %.2f us of CPU time (%.2f us more than "
-              "the serial loop)\n",
-              test->unit, serial_us, one->student_ms * 1e3 / units,
-              (one->student_ms - one->serial_ms) * 1e3 / units, top->threads,
-              test->unit, top->student_cores * top->student_ms * 1e3 / units,
-              top->student_cores * top->student_ms * 1e3 / units - serial_us);
+              "per %s: the serial loop takes %.2f us; your code %.2f us on 1 "
+              "thread (%s), and %.2f us of CPU time on %d threads (%s)\n",
+              test->unit, serial_us, one_us, extra, top_cpu_us, top->threads,
+              cpu_extra);
 }
 
 static void

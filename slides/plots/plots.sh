@@ -4,7 +4,7 @@
 # machine and draws each figure the slides embed, with gnuplot, into
 # build/plots/ (PNG) beside the measured data (build/plots/data/).
 # Usage: slides/plots/plots.sh [FIGURE...]   (default: every figure)
-# Figures: spin speedup race costs pool gil. A figure whose program is missing is
+# Figures: spin speedup race costs pool gil kitwork. A figure whose program is missing is
 # skipped with a message; any other failure stops with a non-zero status.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -186,6 +186,26 @@ fig_gil() {
         "usable=$(usable_cpus)"
 }
 
+# Lab 06: Python threads calling the extension's three versions, against
+# processes, from kitwork's scaling driver run by Debian's python3.
+fig_kitwork() {
+    local usable
+    usable=$(usable_cpus)
+    say "lab06-gil: make -C labs/06-gil scaling (the reference solution's module)"
+    make -s -C "$KIT/labs/06-gil" module SUBMIT_DIR="$KIT/solutions/06-gil" \
+        OUT="$SOL/06-gil" >&2 || die "lab 06's module did not build"
+    make -s -C "$KIT/labs/06-gil" scaling SUBMIT_DIR="$KIT/solutions/06-gil" \
+        OUT="$SOL/06-gil" ARGS="-p $((2 * usable > 4 ? 2 * usable : 4))" \
+        >"$DATA/kitwork.raw" || die "lab 06's scaling driver failed"
+    sed 's/^/    /' "$DATA/kitwork.raw"
+    pick_columns "$DATA/kitwork.raw" '^workers$' held_x released_x callback_x processes_x \
+        >"$DATA/kitwork.dat" || die "cannot read lab 06's scaling table (build/plots/data/kitwork.raw)"
+    local python
+    python=$(sed -n 's/^# scaling: [0-9]* items; \(Python [^,]*\),.*/\1/p' "$DATA/kitwork.raw")
+    draw kitwork.gp "$OUT/lab06-gil.png" "data='$DATA/kitwork.dat'" \
+        "python='$python'" "usable=$usable"
+}
+
 # How busy the machine is before we start, in percent of all its CPUs over
 # one second (from /proc/stat): other programs running during the
 # experiments take CPUs from them, and the figures would show it.
@@ -223,13 +243,13 @@ if [ "$busy" -gt 15 ]; then
     echo "  WARNING other programs kept ${busy}% of this machine's CPUs busy just now;" \
         "the figures will show less speedup than the machine can give. Close them and run make plots again."
 fi
-figures=${*:-spin speedup race costs pool gil}
+figures=${*:-spin speedup race costs pool gil kitwork}
 read -r busy_before all_before <<<"$(machine_ticks)"
 own_before=$(own_ticks)
 for f in $figures; do
     case $f in
-    spin | speedup | race | costs | pool | gil) "fig_$f" ;;
-    *) die "unknown figure '$f' (spin, speedup, race, costs, pool, gil)" ;;
+    spin | speedup | race | costs | pool | gil | kitwork) "fig_$f" ;;
+    *) die "unknown figure '$f' (spin, speedup, race, costs, pool, gil, kitwork)" ;;
     esac
 done
 # What other programs used while the experiments ran: the machine's busy
