@@ -23,7 +23,15 @@ const { spawnSync } = require('child_process');
 const lib = require('./lib');
 
 const CC = process.env.CC || 'cc';
-const FLAGS = ['-std=c11', '-D_POSIX_C_SOURCE=200809L', '-Wall', '-Wextra', '-Werror', '-pthread'];
+// The headers of the libraries the decks show code of, where pkg-config
+// knows them (Python's C API in deck 08, MPI's in deck 09): `#include
+// <Python.h>` then compiles as in a lab.
+const LIBRARY_FLAGS = ['python3', 'ompi-c'].flatMap((m) => {
+  const r = spawnSync('pkg-config', ['--cflags', m], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim().split(/\s+/).filter(Boolean) : [];
+});
+const FLAGS = ['-std=c11', '-D_POSIX_C_SOURCE=200809L', '-Wall', '-Wextra', '-Werror', '-pthread',
+  ...LIBRARY_FLAGS];
 
 // What a fragment may use without including it.
 const PRELUDE = [
