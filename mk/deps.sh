@@ -21,6 +21,7 @@ set -u
 # Debian's Python to build lab 06's extension module against, both the
 # release build and the debug build its tests embed (python3-dbg: its
 # allocator checks the GIL, sys.gettotalrefcount() counts references);
+# Open MPI (mpirun and its headers) for lab 07;
 # Node.js (for the pinned Marp CLI) and Chromium (to test the slides as a
 # reader's browser shows them), with the fonts the slides and plots use;
 # zip for `make gradescope`; and for the kit's own tests (tests/), Debian's
@@ -50,6 +51,8 @@ gdb
 fonts-dejavu-core
 python3-dev
 python3-dbg
+openmpi-bin
+libopenmpi-dev
 "
 PACKAGES="$GRADING_PACKAGES
 doxygen

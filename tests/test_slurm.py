@@ -150,3 +150,26 @@ def test_cluster_script_refuses_bad_usage(tmp_path):
     for args in ([], ["start"], ["restart", tmp_path], ["start", tmp_path, "port"]):
         ran = subprocess.run(["sh", CLUSTER, *map(str, args)], capture_output=True, text=True)
         assert ran.returncode == 2 and "usage:" in ran.stderr, ran
+
+
+@pytest.mark.duration(8)
+@needs_solutions
+def test_lab_07_runs_through_slurm_as_with_mpirun(cluster):
+    # Lab 07's program as a Slurm job of N tasks: the same results as
+    # mpirun on this machine gives.
+    env = {"SLURM_CONF": str(cluster), "PATH": os.environ.get("PATH", "") + ":/usr/sbin"}
+    where = [f"SUBMIT_DIR={ROOT / 'solutions' / '07-mpi'}",
+             f"OUT={ROOT / 'build' / 'release' / 'solutions' / '07-mpi'}",
+             f"KIT_OBJS_DIR={ROOT / 'build' / 'release' / 'labs' / '07-mpi'}"]
+    for np, args in (("4", "star 100003"), ("3", "heat 37 2048 5 7")):
+        local = run(["make", "-s", "-C", ROOT / "labs" / "07-mpi", "run", f"NP={np}",
+                     f"ARGS={args}", *where], shared=False, timeout=120)
+        job = run(["make", "-s", "-C", ROOT / "labs" / "07-mpi", "slurm", f"NP={np}",
+                   f"ARGS={args}", *where], env=env, shared=False, timeout=120)
+        assert local.status == 0 and "returned" in local.output, str(local)
+        assert job.status == 0, str(job)
+        # What the program printed, not what make or Open MPI may add.
+        said = [[l for l in r.output.splitlines() if l.startswith(("returned ", "heat: "))]
+                for r in (job, local)]
+        assert said[0] and said[0] == said[1], \
+            f"{args} on {np} ranks: Slurm's job printed\n{job.output}\nand mpirun\n{local.output}"

@@ -4,7 +4,7 @@
 # machine and draws each figure the slides embed, with gnuplot, into
 # build/plots/ (PNG) beside the measured data (build/plots/data/).
 # Usage: slides/plots/plots.sh [FIGURE...]   (default: every figure)
-# Figures: spin speedup race costs pool gil kitwork. A figure whose program is missing is
+# Figures: spin speedup race costs pool gil kitwork pingpong. A figure whose program is missing is
 # skipped with a message; any other failure stops with a non-zero status.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -206,6 +206,20 @@ fig_kitwork() {
         "python='$python'" "usable=$usable"
 }
 
+# Lab 07: the time of one MPI message between two ranks on this machine,
+# against its size.
+fig_pingpong() {
+    local ranks=$SOL/07-mpi/ranks
+    [ -x "$ranks" ] || { skip "lab07-pingpong: $ranks is not built yet (lab 07 and its solution are needed)"; return 0; }
+    say "lab07-pingpong: make -C labs/07-mpi pingpong"
+    make -s -C "$KIT/labs/07-mpi" pingpong SUBMIT_DIR="$KIT/solutions/07-mpi" \
+        OUT="$SOL/07-mpi" >"$DATA/pingpong.raw" || die "lab 07's pingpong failed"
+    sed 's/^/    /' "$DATA/pingpong.raw"
+    pick_columns "$DATA/pingpong.raw" '^bytes$' one_way bandwidth >"$DATA/pingpong.dat" ||
+        die "cannot read lab 07's pingpong table (build/plots/data/pingpong.raw)"
+    draw pingpong.gp "$OUT/lab07-pingpong.png" "data='$DATA/pingpong.dat'"
+}
+
 # How busy the machine is before we start, in percent of all its CPUs over
 # one second (from /proc/stat): other programs running during the
 # experiments take CPUs from them, and the figures would show it.
@@ -243,13 +257,13 @@ if [ "$busy" -gt 15 ]; then
     echo "  WARNING other programs kept ${busy}% of this machine's CPUs busy just now;" \
         "the figures will show less speedup than the machine can give. Close them and run make plots again."
 fi
-figures=${*:-spin speedup race costs pool gil kitwork}
+figures=${*:-spin speedup race costs pool gil kitwork pingpong}
 read -r busy_before all_before <<<"$(machine_ticks)"
 own_before=$(own_ticks)
 for f in $figures; do
     case $f in
-    spin | speedup | race | costs | pool | gil | kitwork) "fig_$f" ;;
-    *) die "unknown figure '$f' (spin, speedup, race, costs, pool, gil, kitwork)" ;;
+    spin | speedup | race | costs | pool | gil | kitwork | pingpong) "fig_$f" ;;
+    *) die "unknown figure '$f' (spin, speedup, race, costs, pool, gil, kitwork, pingpong)" ;;
     esac
 done
 # What other programs used while the experiments ran: the machine's busy

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* Lab 07 "Across machines": public tests. Each starts the kit's program
+ * `ranks` on 1 to 4 ranks with mpirun (tests/mpirun.h) and compares what
+ * your functions returned with the kit's serial reference; the MPI calls
+ * your code made are counted by the kit (kit/trace.h). A deadlock is
+ * stopped within seconds and named: which rank waits in which call for
+ * which rank. No test measures speed. */
+#include "kit_hidden.h"
+#include "mpirun.h"
+#include "reference.h"
+
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
+
+/* The starter's answers, named where a test meets them. */
+#define STARTER "(what the starter returns: not written yet?)"
+
+/* Integers counted: not a multiple of 2, 3 or 4 ranks. */
+#define N_STEPS 100003
+#define N_TEXT "100003"
+
+static const char *const kinds[] = {"star", "reduce", "allreduce"};
+
+/* Run, and fail the test with the reason unless every rank returned. */
+static void
+run_or_fail(int np, const char *const *args, struct mpirun *run)
+{
+    mpirun_ranks(np, args, run);
+    if (run->why[0] != '\0') {
+        char why[sizeof(run->why)];
+        memcpy(why, run->why, sizeof(why));
+        mpirun_clean(run);
+        ck_abort_msg("%s on %d ranks: %s", args[0], np, why);
+    }
+}
+
+/* ---- the reduction ---- */
+
+START_TEST(counts_match_the_reference)
+{
+    const char *kind = kinds[_i / 4];
+    int np = 1 + _i % 4;
+    const char *args[] = {kind, N_TEXT, NULL};
+    uint64_t want = reference_steps(N_STEPS);
+    struct mpirun run;
+    char expect[64];
+
+    run_or_fail(np, args, &run);
+    snprintf(expect, sizeof(expect), "returned %" PRIu64, want);
+    for (int r = 0; r < np; r++) {
+        /* Only rank 0 has the total, but with MPI_Allreduce every rank. */
+        if (r > 0 && strcmp(kind, "allreduce") != 0)
+            continue;
+        ck_assert_msg(strcmp(run.returned[r], expect) == 0,
+                      "steps_%s(n = %d) on %d ranks: rank %d %s; the kit's "
+                      "serial reference counts %" PRIu64 " steps%s",
+                      kind, N_STEPS, np, r,
+                      run.returned[r][0] ? run.returned[r] : "returned nothing",
+                      want,
+                      strcmp(run.returned[r], "returned 0") == 0 ? " " STARTER
+                      : np > 1 ? ". Every rank's share counts, rank 0's too, "
+                                 "and the shares must cover 1..n once"
+                               : "");
+    }
+    mpirun_clean(&run);
+}
+END_TEST
+
+/* ---- the messages each version sends ---- */
+
+START_TEST(star_sends_to_rank_0)
+{
+    const char *args[] = {"star", N_TEXT, NULL};
+    struct mpirun run;
+    int np = 4;
+
+    run_or_fail(np, args, &run);
+    for (int r = 0; r < np; r++) {
+        const struct trace_rank *t = &run.notes[r];
+        ck_assert_msg(run.noted[r], "rank %d left no notes", r);
+        if (r == 0)
+            ck_assert_msg(t->recvs == np - 1 && t->sends == 0,
+                          "steps_star on %d ranks: rank 0 received %ld "
+                          "messages and sent %ld; the star: rank 0 receives "
+                          "one count from each other rank (%d), sends none",
+                          np, t->recvs, t->sends, np - 1);
+        else
+            ck_assert_msg(t->sends == 1 && t->recvs == 0,
+                          "steps_star on %d ranks: rank %d sent %ld messages "
+                          "and received %ld; each rank but 0 sends its count "
+                          "once, with MPI_Send, and receives nothing",
+                          np, r, t->sends, t->recvs);
+    }
+    mpirun_clean(&run);
+}
+END_TEST
+
+START_TEST(collectives_send_nothing_themselves)
+{
+    const char *kind = kinds[1 + _i];
+    const char *args[] = {kind, N_TEXT, NULL};
+    bool all = strcmp(kind, "allreduce") == 0;
+    struct mpirun run;
+    int np = 4;
+
+    run_or_fail(np, args, &run);
+    for (int r = 0; r < np; r++) {
+        const struct trace_rank *t = &run.notes[r];
+        long calls = all ? t->allreduces : t->reduces;
+        ck_assert_msg(run.noted[r], "rank %d left no notes", r);
+        ck_assert_msg(t->sends == 0 && t->recvs == 0,
+                      "steps_%s on %d ranks: rank %d sent %ld and received "
+                      "%ld messages itself. With point-to-point messages to "
+                      "one rank, that rank takes P - 1 = %d messages one "
+                      "after the other (a star); one MPI_%s lets MPI combine "
+                      "the counts along a tree, in about log2(P) steps",
+                      kind, np, r, t->sends, t->recvs, np - 1,
+                      all ? "Allreduce" : "Reduce");
+        ck_assert_msg(calls == 1,
+                      "steps_%s on %d ranks: rank %d called MPI_%s %ld times; "
+                      "once is all it takes",
+                      kind, np, r, all ? "Allreduce" : "Reduce", calls);
+    }
+    mpirun_clean(&run);
+}
+END_TEST
+
+/* ---- the heat equation ---- */
+
+/* Rows not a multiple of 2, 3 or 4 ranks; a row of 16 KB, more than MPI
+ * sends without waiting for its receive. */
+#define HEAT_ROWS 37
+#define HEAT_COLS 2048
+#define HEAT_STEPS 5
+#define HEAT_SEED 7
+
+START_TEST(heat_matches_the_reference)
+{
+    int np = 1 + _i;
+    const char *args[] = {"heat", "37", "2048", "5", "7", NULL};
+    size_t cells = (size_t)(HEAT_ROWS * HEAT_COLS);
+    double *want = malloc((cells + 2 * HEAT_COLS) * sizeof(double));
+    double *got = malloc(cells * sizeof(double));
+    struct mpirun run;
+    char path[300];
+    FILE *f;
+
+    ck_assert(want != NULL && got != NULL);
+    reference_heat_fill(want, 0, HEAT_ROWS, HEAT_ROWS, HEAT_COLS, HEAT_SEED);
+    ck_assert(reference_heat(want, HEAT_ROWS, HEAT_COLS, HEAT_STEPS) == 0);
+    run_or_fail(np, args, &run);
+    for (int r = 0; r < np; r++)
+        ck_assert_msg(strcmp(run.returned[r], "returned 0") == 0,
+                      "heat_run on %d ranks: rank %d %s; expected 0 %s", np, r,
+                      run.returned[r][0] ? run.returned[r] : "returned nothing",
+                      strcmp(run.returned[r], "returned -1") == 0 ? STARTER
+                                                                  : "");
+    snprintf(path, sizeof(path), "%s/grid", run.dir);
+    f = fopen(path, "rb");
+    ck_assert_msg(f != NULL && fread(got, sizeof(double), cells, f) == cells,
+                  "rank 0 wrote no grid");
+    fclose(f);
+    for (size_t i = 0; i < cells; i++) {
+        long row = (long)(i / HEAT_COLS), col = (long)(i % HEAT_COLS);
+        long first, count;
+        int owner = 0;
+        if (memcmp(&got[i], &want[HEAT_COLS + i], sizeof(double)) == 0)
+            continue;
+        for (int r = 0; r < np; r++) {
+            reference_share(HEAT_ROWS, r, np, &first, &count);
+            if (row >= first && row < first + count)
+                owner = r;
+        }
+        reference_share(HEAT_ROWS, owner, np, &first, &count);
+        mpirun_clean(&run);
+        ck_abort_msg(
+            "heat_run on %d ranks, %d rows of %d columns, %d steps: row %ld, "
+            "column %ld (rank %d's %s row) is %.17g; the serial reference "
+            "gives %.17g. %s",
+            np, HEAT_ROWS, HEAT_COLS, HEAT_STEPS, row, col, owner,
+            row == first               ? "first"
+            : row == first + count - 1 ? "last"
+                                       : "inner",
+            got[i], want[HEAT_COLS + i],
+            row == first || row == first + count - 1
+                ? "A row next to another rank's is wrong: did its ghost row "
+                  "hold the neighbour's row of this step (the right rank, "
+                  "the right tag, before the update)?"
+                : "Each cell's new value comes from the values before the "
+                  "step, all of them: write the new grid apart, then swap.");
+    }
+    mpirun_clean(&run);
+    free(want);
+    free(got);
+}
+END_TEST
+
+START_TEST(heat_sends_a_row_to_each_neighbour)
+{
+    const char *args[] = {"heat", "37", "2048", "5", "7", NULL};
+    struct mpirun run;
+    int np = 4;
+
+    run_or_fail(np, args, &run);
+    for (int r = 0; r < np; r++) {
+        const struct trace_rank *t = &run.notes[r];
+        long neighbours = (r > 0) + (r < np - 1);
+        long rows = neighbours * HEAT_STEPS;
+        ck_assert_msg(run.noted[r], "rank %d left no notes", r);
+        ck_assert_msg(t->sends == rows && t->bytes_sent == rows * HEAT_COLS * 8,
+                      "heat_run on %d ranks, %d steps: rank %d sent %ld "
+                      "messages of %ld bytes in all; expected one row "
+                      "(%d bytes) to each of its %ld neighbour(s) per step: "
+                      "%ld messages, %ld bytes",
+                      np, HEAT_STEPS, r, t->sends, t->bytes_sent, HEAT_COLS * 8,
+                      neighbours, rows, rows * HEAT_COLS * 8);
+    }
+    mpirun_clean(&run);
+}
+END_TEST
+
+static Suite *
+mpi_suite(void)
+{
+    Suite *s = suite_create("07-mpi");
+    TCase *reduction = tcase_create("reduction");
+    TCase *messages = tcase_create("messages");
+    TCase *halo = tcase_create("halo");
+
+    /* mpirun takes a fraction of a second to start the ranks. */
+    tcase_set_timeout(reduction, 60);
+    tcase_set_timeout(messages, 60);
+    tcase_set_timeout(halo, 60);
+    tcase_add_loop_test(reduction, counts_match_the_reference, 0,
+                        COUNT(kinds) * 4);
+    tcase_add_test(messages, star_sends_to_rank_0);
+    tcase_add_loop_test(messages, collectives_send_nothing_themselves, 0, 2);
+    tcase_add_test(messages, heat_sends_a_row_to_each_neighbour);
+    tcase_add_loop_test(halo, heat_matches_the_reference, 0, 4);
+    suite_add_tcase(s, reduction);
+    suite_add_tcase(s, messages);
+    suite_add_tcase(s, halo);
+    kit_hidden_tcases(s);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *runner;
+    int failed;
+
+    runner = srunner_create(mpi_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
