@@ -71,62 +71,61 @@ expect_ok(const char *what, const char *fmt, ...)
 
 /* ---- results: every version against the kit's serial reference ---- */
 
-/* Sizes in items, from none to many; an odd count on purpose. */
-static const long sizes[] = {0, 1, 7, 1000, 100003};
-
+/* Sizes in items from none to many (an odd count on purpose), as four
+ * shapes of buffer. */
 START_TEST(each_version_matches_the_reference)
 {
-    const char *v = versions[_i / COUNT(sizes)];
-    long n = sizes[_i % COUNT(sizes)];
+    const char *v = versions[_i];
 
     expect_ok(
-        calls[_i / COUNT(sizes)],
-        "data = kitcheck.items(%ld, %d)\n"
-        "want = kitcheck.reference(data)\n"
+        calls[_i],
         "result = 'ok'\n"
-        "shapes = [('bytearray', data), ('bytes', bytes(data)),\n"
-        "          ('array.array(\"I\")', array.array('I', bytes(data))),\n"
-        "          ('a memoryview starting at an odd byte',\n"
-        "           memoryview(b'x' + bytes(data))[1:])]\n"
-        "for shape, d in shapes:\n"
-        "    got = VERSIONS['%s'](d)\n"
-        "    if type(got) is not int or got != want:\n"
-        "        result = (f'%s with data = {shape} of %ld items returned '\n"
-        "                  f'{got!r}; the kit\\'s serial reference counts '\n"
-        "                  f'{want} steps')\n"
+        "for n in (0, 1, 7, 1000, 100003):\n"
+        "    data = kitcheck.items(n, n)\n"
+        "    want = kitcheck.reference(data)\n"
+        "    shapes = [('bytearray', data), ('bytes', bytes(data)),\n"
+        "              ('array.array(\"I\")', array.array('I', bytes(data))),\n"
+        "              ('a memoryview starting at an odd byte',\n"
+        "               memoryview(b'x' + bytes(data))[1:])]\n"
+        "    for shape, d in shapes:\n"
+        "        got = VERSIONS['%s'](d)\n"
+        "        if type(got) is not int or got != want:\n"
+        "            result = (f'%s with data = {shape} of {n} items '\n"
+        "                      f'returned {got!r}; the kit\\'s serial '\n"
+        "                      f'reference counts {want} steps')\n"
+        "            break\n"
+        "    if result != 'ok':\n"
         "        break\n",
-        n, _i, v, v, n);
+        v, v);
 }
 END_TEST
 
-/* Every `every` through a buffer of 10007 items: the count, and the
- * callback's calls, in order. */
-static const long everies[] = {1, 7, 1000, 10007, 20000};
-
+/* Every `every` through a buffer of 10007 items, from 1 to more than the
+ * items: the count, and the callback's calls, in order. */
 START_TEST(callback_is_called_after_every_run_of_items)
 {
-    long every = everies[_i];
-
-    expect_ok("kitwork.steps_callback",
-              "data = kitcheck.items(10007, 9)\n"
-              "want = kitcheck.reference(data)\n"
-              "seen = []\n"
-              "got = kitwork.steps_callback(data, %ld, seen.append)\n"
-              "n, every = 10007, %ld\n"
-              "expect = list(range(every, n, every)) + [n]\n"
-              "if got != want:\n"
-              "    result = (f'kitwork.steps_callback(data, {every}, f) '\n"
-              "              f'returned {got!r} for {n} items; the kit\\'s '\n"
-              "              f'serial reference counts {want} steps')\n"
-              "elif seen != expect:\n"
-              "    result = (f'kitwork.steps_callback(data, {every}, f) '\n"
-              "              f'over {n} items called f({len(seen)} times) '\n"
-              "              f'with {seen[:6]}...; expected {len(expect)} '\n"
-              "              f'calls with {expect[:6]}...: the items done '\n"
-              "              f'so far, after every {every} and at the end')\n"
-              "else:\n"
-              "    result = 'ok'\n",
-              every, every);
+    expect_ok(
+        "kitwork.steps_callback",
+        "n = 10007\n"
+        "data = kitcheck.items(n, 9)\n"
+        "want = kitcheck.reference(data)\n"
+        "result = 'ok'\n"
+        "for every in (1, 7, 1000, 10007, 20000):\n"
+        "    seen = []\n"
+        "    got = kitwork.steps_callback(data, every, seen.append)\n"
+        "    expect = list(range(every, n, every)) + [n]\n"
+        "    if got != want:\n"
+        "        result = (f'kitwork.steps_callback(data, {every}, f) '\n"
+        "                  f'returned {got!r} for {n} items; the kit\\'s '\n"
+        "                  f'serial reference counts {want} steps')\n"
+        "    elif seen != expect:\n"
+        "        result = (f'kitwork.steps_callback(data, {every}, f) '\n"
+        "                  f'over {n} items called f {len(seen)} times, '\n"
+        "                  f'with {seen[:6]}...; expected {len(expect)} '\n"
+        "                  f'calls with {expect[:6]}...: the items done '\n"
+        "                  f'so far, after every {every} and at the end')\n"
+        "    if result != 'ok':\n"
+        "        break\n");
 }
 END_TEST
 
@@ -134,40 +133,46 @@ END_TEST
  * part of the buffer. */
 START_TEST(threads_match_the_reference)
 {
-    const char *v = versions[_i / 4];
-    int threads = 1 + _i % 4;
+    const char *v = versions[_i];
 
     expect_ok(
-        calls[_i / 4],
+        calls[_i],
         "data = kitcheck.items(200003, 11)\n"
         "view = memoryview(data)\n"
-        "n, p = 200003, %d\n"
-        "cuts = [0] + [n * (i * i + i) // (p * p + p) for i in range(1, p)]"
-        " + [n]\n"
-        "parts, errors = [None] * p, [None] * p\n"
-        "def work(i):\n"
-        "    try:\n"
-        "        parts[i] = VERSIONS['%s'](view[cuts[i] * 4:cuts[i + 1] * 4])\n"
-        "    except BaseException as e:\n"
-        "        errors[i] = e\n"
-        "ts = [threading.Thread(target=work, args=(i,)) for i in range(p)]\n"
-        "for t in ts: t.start()\n"
-        "for t in ts: t.join()\n"
-        "for e in errors:\n"
-        "    if e is not None: raise e\n"
+        "n = 200003\n"
         "result = 'ok'\n"
-        "for i in range(p):\n"
-        "    want = kitcheck.reference(view[cuts[i] * 4:cuts[i + 1] * 4])\n"
-        "    if parts[i] != want:\n"
-        "        result = (f'%s on {p} Python threads at once: thread {i}, '\n"
-        "                  f'over items {cuts[i]} to {cuts[i + 1]}, got '\n"
-        "                  f'{parts[i]!r}; the kit\\'s serial reference '\n"
-        "                  f'counts {want} steps. Code that runs without the "
+        "for p in (1, 2, 3, 4):\n"
+        "    cuts = [0] + [n * (i * i + i) // (p * p + p) for i in "
+        "range(1, p)] + [n]\n"
+        "    parts, errors = [None] * p, [None] * p\n"
+        "    def work(i):\n"
+        "        try:\n"
+        "            parts[i] = VERSIONS['%s'](view[cuts[i] * 4:"
+        "cuts[i + 1] * 4])\n"
+        "        except BaseException as e:\n"
+        "            errors[i] = e\n"
+        "    ts = [threading.Thread(target=work, args=(i,)) for i in "
+        "range(p)]\n"
+        "    for t in ts: t.start()\n"
+        "    for t in ts: t.join()\n"
+        "    for e in errors:\n"
+        "        if e is not None: raise e\n"
+        "    for i in range(p):\n"
+        "        want = kitcheck.reference(view[cuts[i] * 4:cuts[i + 1] * "
+        "4])\n"
+        "        if parts[i] != want:\n"
+        "            result = (f'%s on {p} Python threads at once: thread '\n"
+        "                      f'{i}, over items {cuts[i]} to {cuts[i + 1]}, "
         "'\n"
-        "                  f'GIL must keep its data to itself: no static or '\n"
-        "                  f'global variable shared by the threads')\n"
+        "                      f'got {parts[i]!r}; the kit\\'s serial '\n"
+        "                      f'reference counts {want} steps. Code that '\n"
+        "                      f'runs without the GIL must keep its data to '\n"
+        "                      f'itself: no static or global variable '\n"
+        "                      f'shared by the threads')\n"
+        "            break\n"
+        "    if result != 'ok':\n"
         "        break\n",
-        threads, v, v);
+        v, v);
 }
 END_TEST
 
@@ -263,111 +268,114 @@ END_TEST
 
 /* ---- references and buffers: nothing kept after a call ---- */
 
-/* Calls that must leave no reference and no buffer behind, by the path
- * they take: what the message calls it, the call, and its data. */
-#define ITEMS "kitcheck.items(500, 6)"
-#define THREE_BYTES "bytearray(b'abc')"
-static const char *const leak_calls[][3] = {
-    {"kitwork.steps_held(data)", "kitwork.steps_held(data)", ITEMS},
-    {"kitwork.steps_released(data)", "kitwork.steps_released(data)", ITEMS},
-    {"kitwork.steps_callback(data, 50, noop)",
-     "kitwork.steps_callback(data, 50, noop)", ITEMS},
-    {"kitwork.steps_held(data) of 3 bytes (a ValueError)",
-     "kitwork.steps_held(data)", THREE_BYTES},
-    {"kitwork.steps_released(data) of 3 bytes (a ValueError)",
-     "kitwork.steps_released(data)", THREE_BYTES},
-    {"kitwork.steps_callback(data, 1, noop) of 3 bytes (a ValueError)",
-     "kitwork.steps_callback(data, 1, noop)", THREE_BYTES},
-    {"kitwork.steps_callback(data, 0, noop) (a ValueError)",
-     "kitwork.steps_callback(data, 0, noop)", ITEMS},
-    {"kitwork.steps_callback(data, 10, 5) (a TypeError)",
-     "kitwork.steps_callback(data, 10, 5)", ITEMS},
-    {"kitwork.steps_callback(data, 10, stop) (stop raises)",
-     "kitwork.steps_callback(data, 10, stop)", ITEMS},
+/* Each function's calls that must leave no reference and no buffer
+ * behind, by the path they take: (what the message calls it, its data,
+ * the call), as Python. */
+static const char *const leak_paths[] = {
+    "[('kitwork.steps_held(data)', 'kitcheck.items(500, 6)',\n"
+    "  'kitwork.steps_held(data)'),\n"
+    " ('kitwork.steps_held(data) of 3 bytes (a ValueError)',\n"
+    "  'bytearray(3)', 'kitwork.steps_held(data)')]\n",
+    "[('kitwork.steps_released(data)', 'kitcheck.items(500, 6)',\n"
+    "  'kitwork.steps_released(data)'),\n"
+    " ('kitwork.steps_released(data) of 3 bytes (a ValueError)',\n"
+    "  'bytearray(3)', 'kitwork.steps_released(data)')]\n",
+    "[('kitwork.steps_callback(data, 50, noop)', 'kitcheck.items(500, 6)',\n"
+    "  'kitwork.steps_callback(data, 50, noop)'),\n"
+    " ('kitwork.steps_callback(data, 1, noop) of 3 bytes (a ValueError)',\n"
+    "  'bytearray(3)', 'kitwork.steps_callback(data, 1, noop)'),\n"
+    " ('kitwork.steps_callback(data, 0, noop) (a ValueError)',\n"
+    "  'kitcheck.items(500, 6)', 'kitwork.steps_callback(data, 0, noop)'),\n"
+    " ('kitwork.steps_callback(data, 10, 5) (a TypeError)',\n"
+    "  'kitcheck.items(500, 6)', 'kitwork.steps_callback(data, 10, 5)'),\n"
+    " ('kitwork.steps_callback(data, 10, stop) (stop raises)',\n"
+    "  'kitcheck.items(500, 6)', 'kitwork.steps_callback(data, 10, stop)')]\n",
 };
 
-/* What both tests below run before they look: `call()` makes the call,
- * and swallows the exception it may be meant to raise. */
-#define LEAK_SETUP                                                             \
-    "data = %s\n"                                                              \
-    "def stop(done):\n"                                                        \
-    "    if done > 30: raise KeyError(done)\n"                                 \
-    "def call():\n"                                                            \
-    "    try:\n"                                                               \
-    "        %s\n"                                                             \
-    "    except (TypeError, ValueError, KeyError):\n"                          \
-    "        pass\n"
-
-START_TEST(calls_keep_no_reference)
-{
-    expect_ok(leak_calls[_i][0],
-              LEAK_SETUP
-              "for _ in range(20): call()\n"
-              "before = sys.gettotalrefcount()\n"
-              "for _ in range(400): call()\n"
-              "grew = sys.gettotalrefcount() - before\n"
-              "result = 'ok' if grew < 200 else (\n"
-              "    f'%s keeps {grew / 400:.1f} reference(s) per call: '\n"
-              "    f'sys.gettotalrefcount() grew by {grew} over 400 calls. '\n"
-              "    f'Every new reference you get (a call\\'s result, an '\n"
-              "    f'object you make) needs its Py_DECREF once you are done '\n"
-              "    f'with it, on every path')\n",
-              leak_calls[_i][2], leak_calls[_i][1], leak_calls[_i][0]);
-}
-END_TEST
-
-START_TEST(calls_let_the_buffer_go)
+/* Each path called 400 times: sys.gettotalrefcount() stays flat, and the
+ * bytearray can be resized after. */
+START_TEST(calls_keep_nothing)
 {
     expect_ok(
-        leak_calls[_i][0],
-        LEAK_SETUP
-        "call()\n"
-        "try:\n"
-        "    data.append(0)\n"
-        "    result = 'ok'\n"
-        "except BufferError:\n"
-        "    result = ('after %s returned, its bytearray could not be '\n"
-        "              'resized: the buffer it handed out was never let '\n"
-        "              'go. Call PyBuffer_Release once you are done with '\n"
-        "              'it, on every path, the error paths too')\n",
-        leak_calls[_i][2], leak_calls[_i][1], leak_calls[_i][0]);
+        calls[_i],
+        "def stop(done):\n"
+        "    if done > 30: raise KeyError(done)\n"
+        "PATHS = %s"
+        "result = 'ok'\n"
+        "for what, data_source, call_source in PATHS:\n"
+        "    data = eval(data_source)\n"
+        "    code = compile(call_source, what, 'eval')\n"
+        "    def call():\n"
+        "        try:\n"
+        "            eval(code)\n"
+        "        except (TypeError, ValueError, KeyError):\n"
+        "            pass\n"
+        "    for _ in range(20): call()\n"
+        "    before = sys.gettotalrefcount()\n"
+        "    for _ in range(400): call()\n"
+        "    grew = sys.gettotalrefcount() - before\n"
+        "    if grew >= 200:\n"
+        "        result = (\n"
+        "            f'{what} keeps {grew / 400:.1f} reference(s) per '\n"
+        "            f'call: sys.gettotalrefcount() grew by {grew} over '\n"
+        "            f'400 calls. Every new reference you get (a '\n"
+        "            f'call\\'s result, an object you make) needs its '\n"
+        "            f'Py_DECREF once you are done with it, on every '\n"
+        "            f'path')\n"
+        "        break\n"
+        "    try:\n"
+        "        data.append(0)\n"
+        "    except BufferError:\n"
+        "        result = (f'after {what} returned, its bytearray '\n"
+        "                  f'could not be resized: the buffer it handed '\n"
+        "                  f'out was never let go. Call PyBuffer_Release '\n"
+        "                  f'once you are done with it, on every path, '\n"
+        "                  f'the error paths too')\n"
+        "        break\n",
+        leak_paths[_i]);
 }
 END_TEST
 
 /* ---- errors: bad arguments raise, never crash ---- */
 
-/* A call, and the exception it must raise. */
-static const char *const bad_calls[][2] = {
-    {"kitwork.steps_held(5)", "TypeError"},
-    {"kitwork.steps_held('text')", "TypeError"},
-    {"kitwork.steps_held(b'abc')", "ValueError"},
-    {"kitwork.steps_released(None)", "TypeError"},
-    {"kitwork.steps_released(b'abcde')", "ValueError"},
-    {"kitwork.steps_callback(b'abcd', 1, print, 4)", "TypeError"},
-    {"kitwork.steps_callback(5, 1, print)", "TypeError"},
-    {"kitwork.steps_callback(b'abcdef', 1, print)", "ValueError"},
-    {"kitwork.steps_callback(b'abcd', 0, print)", "ValueError"},
-    {"kitwork.steps_callback(b'abcd', -3, print)", "ValueError"},
-    {"kitwork.steps_callback(b'abcd', 'x', print)", "TypeError"},
-    {"kitwork.steps_callback(b'abcd', 1, 5)", "TypeError"},
+/* Each function's bad calls, and the exception each must raise, as
+ * Python. */
+static const char *const bad_calls[] = {
+    "[(\"kitwork.steps_held(5)\", TypeError),\n"
+    " (\"kitwork.steps_held('text')\", TypeError),\n"
+    " (\"kitwork.steps_held(b'abc')\", ValueError)]\n",
+    "[(\"kitwork.steps_released(None)\", TypeError),\n"
+    " (\"kitwork.steps_released(b'abcde')\", ValueError)]\n",
+    "[(\"kitwork.steps_callback(b'abcd', 1, print, 4)\", TypeError),\n"
+    " (\"kitwork.steps_callback(5, 1, print)\", TypeError),\n"
+    " (\"kitwork.steps_callback(b'abcdef', 1, print)\", ValueError),\n"
+    " (\"kitwork.steps_callback(b'abcd', 0, print)\", ValueError),\n"
+    " (\"kitwork.steps_callback(b'abcd', -3, print)\", ValueError),\n"
+    " (\"kitwork.steps_callback(b'abcd', 'x', print)\", TypeError),\n"
+    " (\"kitwork.steps_callback(b'abcd', 1, 5)\", TypeError)]\n",
 };
 
 START_TEST(bad_arguments_raise)
 {
-    const char *call = bad_calls[_i][0], *want = bad_calls[_i][1];
-
-    expect_ok(call,
-              "call = \"\"\"%s\"\"\"\n"
-              "try:\n"
-              "    %s\n"
-              "    result = f'{call} returned; expected it to raise %s'\n"
-              "except %s as e:\n"
-              "    result = 'ok' if str(e) else (f'{call} raised %s with no '\n"
-              "              f'message: say what was wrong')\n"
-              "except Exception as e:\n"
-              "    result = (f'{call} raised {type(e).__name__}: {e}; '\n"
-              "              f'expected %s')\n",
-              call, call, want, want, want, want);
+    expect_ok(
+        calls[_i],
+        "BAD = %s"
+        "result = 'ok'\n"
+        "for call, want in BAD:\n"
+        "    try:\n"
+        "        eval(call)\n"
+        "        result = f'{call} returned; expected it to raise '\n"
+        "        result += want.__name__\n"
+        "    except want as e:\n"
+        "        if not str(e):\n"
+        "            result = (f'{call} raised {want.__name__} with no '\n"
+        "                      f'message: say what was wrong')\n"
+        "    except Exception as e:\n"
+        "        result = (f'{call} raised {type(e).__name__}: {e}; '\n"
+        "                  f'expected {want.__name__}')\n"
+        "    if result != 'ok':\n"
+        "        break\n",
+        bad_calls[_i]);
 }
 END_TEST
 
@@ -413,18 +421,14 @@ gil_suite(void)
     tcase_set_timeout(gil, 60);
     tcase_set_timeout(references, 60);
     tcase_add_loop_test(results, each_version_matches_the_reference, 0,
-                        COUNT(versions) * COUNT(sizes));
-    tcase_add_loop_test(results, callback_is_called_after_every_run_of_items, 0,
-                        COUNT(everies));
+                        COUNT(versions));
+    tcase_add_test(results, callback_is_called_after_every_run_of_items);
     tcase_add_loop_test(results, threads_match_the_reference, 0,
-                        COUNT(versions) * 4);
+                        COUNT(versions));
     tcase_add_test(gil, held_keeps_the_gil);
     tcase_add_test(gil, released_counts_without_the_gil);
     tcase_add_test(gil, callback_takes_the_gil_back_for_each_call);
-    tcase_add_loop_test(references, calls_keep_no_reference, 0,
-                        COUNT(leak_calls));
-    tcase_add_loop_test(references, calls_let_the_buffer_go, 0,
-                        COUNT(leak_calls));
+    tcase_add_loop_test(references, calls_keep_nothing, 0, COUNT(leak_paths));
     tcase_add_loop_test(errors, bad_arguments_raise, 0, COUNT(bad_calls));
     tcase_add_test(errors, callback_exception_stops_the_count);
     suite_add_tcase(s, results);

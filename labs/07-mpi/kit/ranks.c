@@ -4,6 +4,8 @@
  * runs it; it calls your functions and hands their results on.
  *
  *   ranks star|reduce|allreduce N          count the steps of 1..N
+ *   ranks steps N                          the three, one after the other,
+ *                                          each with the MPI calls it made
  *   ranks heat ROWS COLS STEPS SEED        the heat equation
  *   ranks measure N ROWS COLS STEPS [-H]   one line of timings (-H: the
  *                                          column names first)
@@ -77,6 +79,31 @@ run_steps(const char *kind, long n)
     if (strcmp(kind, "reduce") == 0)
         return steps_reduce(n, MPI_COMM_WORLD);
     return steps_allreduce(n, MPI_COMM_WORLD);
+}
+
+/* The three reductions in turn: for each, what it returned and the MPI
+ * calls of yours it made, on this rank. */
+static void
+all_steps(long n)
+{
+    static const char *const kinds[] = {"star", "reduce", "allreduce"};
+    struct trace_rank *notes = trace_notes();
+    char text[512];
+    size_t used = 0;
+
+    for (int k = 0; k < 3; k++) {
+        struct trace_rank before = *notes;
+        uint64_t got = run_steps(kinds[k], n);
+        used += (size_t)snprintf(
+            text + used, sizeof(text) - used,
+            "%s returned %llu sends %ld recvs %ld reduces %ld "
+            "allreduces %ld\n",
+            kinds[k], (unsigned long long)got, notes->sends - before.sends,
+            notes->recvs - before.recvs, notes->reduces - before.reduces,
+            notes->allreduces - before.allreduces);
+    }
+    text[used > 0 ? used - 1 : 0] = '\0'; /* hand_on ends the line */
+    hand_on(text);
 }
 
 /* This rank's rows of the grid, run through heat_run; rank 0 gathers the
@@ -232,7 +259,7 @@ pingpong(void)
 static void
 usage(FILE *to)
 {
-    fprintf(to, "usage: mpirun -np P ranks star|reduce|allreduce N\n"
+    fprintf(to, "usage: mpirun -np P ranks star|reduce|allreduce|steps N\n"
                 "       mpirun -np P ranks heat ROWS COLS STEPS SEED\n"
                 "       mpirun -np P ranks measure N ROWS COLS STEPS [-H]\n"
                 "       mpirun -np 2 ranks pingpong\n");
@@ -247,7 +274,7 @@ valid(int argc, char **argv)
 
     return (argc == 3 &&
             (strcmp(task, "star") == 0 || strcmp(task, "reduce") == 0 ||
-             strcmp(task, "allreduce") == 0)) ||
+             strcmp(task, "allreduce") == 0 || strcmp(task, "steps") == 0)) ||
            (argc == 6 && strcmp(task, "heat") == 0) ||
            (argc == 2 && strcmp(task, "pingpong") == 0) ||
            ((argc == 6 || (argc == 7 && strcmp(argv[6], "-H") == 0)) &&
@@ -304,6 +331,8 @@ main(int argc, char **argv)
              (uint64_t)number(argv[5], 0));
     } else if (strcmp(argv[1], "pingpong") == 0) {
         pingpong();
+    } else if (strcmp(argv[1], "steps") == 0) {
+        all_steps(number(argv[2], 0));
     } else if (strcmp(argv[1], "measure") == 0) {
         measure(number(argv[2], 1), number(argv[3], 1), number(argv[4], 3),
                 (int)number(argv[5], 1), argc == 7);

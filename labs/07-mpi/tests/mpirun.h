@@ -20,7 +20,8 @@ struct mpirun {
     bool exited;     /* mpirun exited (status below) */
     int status;      /* its exit status, or 128 + signal */
     char why[3000];  /* what went wrong, in words; empty: nothing */
-    char returned[MPIRUN_MAX_RANKS][64]; /* each rank's out-R, or "" */
+    /* Each rank's out-R, a line per call the kit made, or "". */
+    char returned[MPIRUN_MAX_RANKS][512];
     struct trace_rank notes[MPIRUN_MAX_RANKS];
     bool noted[MPIRUN_MAX_RANKS];
     char dir[256]; /* the folder; the grid is dir/grid */
