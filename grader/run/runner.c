@@ -594,7 +594,14 @@ kill_run(struct run_tree *tree, bool counting, int *status,
 {
     struct tree_counts counts = {0, 0, 0};
     int rc = tree_kill(tree, counting, status, &counts);
+    int ignored;
 
+    /* A process forked as its parent was killed may reach the grader, the
+     * subreaper, only once the tree is gone: dead, it is reaped here, so
+     * that no zombie of the run outlives it. The grader has no other child
+     * at this point. */
+    while (is_subreaper() && waitpid(-1, &ignored, WNOHANG) > 0)
+        counts.zombies_reaped++;
     res->cpu_seconds += counts.cpu_seconds;
     res->leftovers_killed += counts.leftovers_killed;
     res->zombies_reaped += counts.zombies_reaped;
