@@ -62,8 +62,14 @@ def processes_under(folder):
     return found
 
 
-@pytest.fixture
-def cluster(tmp_path):
+# One cluster for the module's tests, which share a worker: starting and
+# stopping one takes seconds.
+pytestmark = pytest.mark.xdist_group("slurm")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("slurm")
     if not IS_ROOT:
         pytest.skip("needs root: slurmd starts jobs as their users")
     if missing_daemons():

@@ -497,8 +497,12 @@ measure(const struct test_spec *test, const struct kind_call *call,
         if (end != BENCH_OK)
             return end;
         /* A verdict the rounds so far already fix needs no more of them:
-         * code clearly at full marks, or clearly no faster than serial. */
+         * code clearly at full marks, or clearly no faster than serial, in
+         * what the verdict credits (no more than the cores it kept busy). */
         speedups(r, r->np - 1, student, cal);
+        for (int i = 0; i < r->n; i++)
+            student[i] =
+                speedup_credited(student[i], r->student_cores[r->np - 1][i]);
         if (stats_clear_verdict(student, cal, (size_t)r->n, test->target)) {
             *settled = true;
             break;
