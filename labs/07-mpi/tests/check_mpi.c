@@ -27,11 +27,70 @@
 
 static const char *const kinds[] = {"star", "reduce", "allreduce"};
 
+/* Where a test of this run of the suite notes a deadlock for the tests
+ * after it (each test runs in a process of its own, a child of the
+ * suite's runner). */
+static void
+deadlock_path_of(long runner, char *out, size_t len)
+{
+    snprintf(out, len, "/tmp/kit-mpi-deadlock-%ld", runner);
+}
+
+static void
+deadlock_path(char *out, size_t len)
+{
+    deadlock_path_of((long)getppid(), out, len);
+}
+
+/* In the runner itself, before and after the test case: no note of
+ * another run's, none left behind. */
+static void
+deadlock_forget(void)
+{
+    char path[64];
+
+    deadlock_path_of((long)getpid(), path, sizeof(path));
+    unlink(path);
+}
+
+static int
+deadlock_seen(void)
+{
+    char path[64];
+    int np = 0;
+    FILE *f;
+
+    deadlock_path(path, sizeof(path));
+    f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%d", &np) != 1)
+        np = 0;
+    fclose(f);
+    return np;
+}
+
+static void
+deadlock_note(int np)
+{
+    char path[64];
+    FILE *f;
+
+    deadlock_path(path, sizeof(path));
+    f = fopen(path, "w");
+    if (f != NULL) {
+        fprintf(f, "%d\n", np);
+        fclose(f);
+    }
+}
+
 /* Run, and fail the test with the reason unless every rank returned. */
 static void
 run_or_fail(int np, const char *const *args, struct mpirun *run)
 {
     mpirun_ranks(np, args, run);
+    if (run->deadlocked)
+        deadlock_note(np);
     if (run->why[0] != '\0') {
         char why[sizeof(run->why)];
         memcpy(why, run->why, sizeof(why));
@@ -171,63 +230,6 @@ END_TEST
 
 /* ---- the heat equation ---- */
 
-/* Where a test of this run of the suite notes a deadlock for the tests
- * after it (each test runs in a process of its own, a child of the
- * suite's runner). */
-static void
-deadlock_path_of(long runner, char *out, size_t len)
-{
-    snprintf(out, len, "/tmp/kit-mpi-deadlock-%ld", runner);
-}
-
-static void
-deadlock_path(char *out, size_t len)
-{
-    deadlock_path_of((long)getppid(), out, len);
-}
-
-/* In the runner itself, before and after the test case: no note of
- * another run's, none left behind. */
-static void
-deadlock_forget(void)
-{
-    char path[64];
-
-    deadlock_path_of((long)getpid(), path, sizeof(path));
-    unlink(path);
-}
-
-static int
-deadlock_seen(void)
-{
-    char path[64];
-    int np = 0;
-    FILE *f;
-
-    deadlock_path(path, sizeof(path));
-    f = fopen(path, "r");
-    if (f == NULL)
-        return 0;
-    if (fscanf(f, "%d", &np) != 1)
-        np = 0;
-    fclose(f);
-    return np;
-}
-
-static void
-deadlock_note(int np)
-{
-    char path[64];
-    FILE *f;
-
-    deadlock_path(path, sizeof(path));
-    f = fopen(path, "w");
-    if (f != NULL) {
-        fprintf(f, "%d\n", np);
-        fclose(f);
-    }
-}
-
 /* Rows not a multiple of 2, 3 or 4 ranks; a row of 16 KB, more than MPI
  * sends without waiting for its receive. */
 #define HEAT_ROWS 37
@@ -256,15 +258,7 @@ START_TEST(heat_matches_the_reference)
                   "heat on %d ranks: not run, heat_run deadlocked on %d "
                   "ranks (above): fix that first",
                   np, stuck);
-    mpirun_ranks(np, args, &run);
-    if (run.deadlocked)
-        deadlock_note(np);
-    if (run.why[0] != '\0') {
-        char why[sizeof(run.why)];
-        memcpy(why, run.why, sizeof(why));
-        mpirun_clean(&run);
-        ck_abort_msg("heat on %d ranks: %s", np, why);
-    }
+    run_or_fail(np, args, &run);
     for (int r = 0; r < np; r++)
         ck_assert_msg(strcmp(run.returned[r], "returned 0") == 0,
                       "heat_run on %d ranks: rank %d %s; expected 0 %s", np, r,
@@ -350,6 +344,7 @@ mpi_suite(void)
     tcase_add_loop_test(reduction, counts_match_the_reference, 0, 4);
     tcase_add_test(messages, each_version_sends_what_it_should);
     tcase_add_test(messages, heat_sends_a_row_to_each_neighbour);
+    tcase_add_unchecked_fixture(messages, deadlock_forget, deadlock_forget);
     tcase_add_unchecked_fixture(halo, deadlock_forget, deadlock_forget);
     tcase_add_loop_test(halo, heat_matches_the_reference, 0, 4);
     suite_add_tcase(s, reduction);
