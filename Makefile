@@ -170,7 +170,7 @@ help:
 	@echo "                       solutions, grade each mutant: report in build/mutants"
 	@echo "  make slides          the slide decks as HTML in build/slides (open index.html)"
 	@echo "  make test-slides     compile the decks' C code, open every page in headless Chromium"
-	@echo "  make plots [FIGURES=\"spin speedup race costs pool gil kitwork pingpong\"]   measure the decks' figures on"
+	@echo "  make plots [FIGURES=\"spin speedup race costs onecpu pool gil kitwork pingpong\"]   measure the decks' figures on"
 	@echo "                       this machine into build/plots (then make slides again)"
 	@echo "  make docs            API documentation (Doxygen) into build/docs/html"
 	@echo "  make deps            install the Debian packages the kit needs"

@@ -4,7 +4,7 @@
 # machine and draws each figure the slides embed, with gnuplot, into
 # build/plots/ (PNG) beside the measured data (build/plots/data/).
 # Usage: slides/plots/plots.sh [FIGURE...]   (default: every figure)
-# Figures: spin speedup race costs pool gil kitwork pingpong. A figure whose program is missing is
+# Figures: spin speedup race costs onecpu pool gil kitwork pingpong. A figure whose program is missing is
 # skipped with a message; any other failure stops with a non-zero status.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -162,7 +162,40 @@ fig_costs() {
     draw costs.gp "$OUT/lab04-costs.png" "data='$DATA/costs.dat'"
 }
 
-# Python threads against Python processes on one CPU-bound job.
+# Deck 03: concurrency without parallelism on one CPU. slides/demos/overlap.c
+# times W jobs that compute, and W that wait, on W threads and on one;
+# ctxswitch.c times a pipe ping-pong between two threads and two processes.
+# Both are built here (into build/plots/bin) and run pinned with taskset to
+# one CPU, the first this script may use (CPU 0 on most machines).
+fig_onecpu() {
+    local bin=$OUT/bin p cpu
+    command -v taskset >/dev/null 2>&1 || { skip "threads-one-cpu: no taskset (util-linux) on this machine"; return 0; }
+    command -v "${CC:-cc}" >/dev/null 2>&1 || { skip "threads-one-cpu: no C compiler (${CC:-cc})"; return 0; }
+    mkdir -p "$bin"
+    for p in overlap ctxswitch; do
+        ${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -pthread \
+            -I"$KIT/common" "$KIT/slides/demos/$p.c" "$KIT/common/kit_die.c" -o "$bin/$p" ||
+            die "slides/demos/$p.c did not build"
+    done
+    cpu=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*\([0-9]*\).*/\1/p' /proc/self/status)
+    cpu=${cpu:-0}
+    say "threads-one-cpu: taskset -c $cpu overlap; taskset -c $cpu ctxswitch"
+    taskset -c "$cpu" "$bin/overlap" >"$DATA/overlap.dat" || die "overlap failed"
+    sed 's/^/    /' "$DATA/overlap.dat"
+    taskset -c "$cpu" "$bin/ctxswitch" >"$DATA/ctxswitch.dat" || die "ctxswitch failed"
+    sed 's/^/    /' "$DATA/ctxswitch.dat"
+    local job_ms threads processes
+    job_ms=$(sed -n 's/^# overlap: W jobs of \([0-9]*\) ms.*/\1/p' "$DATA/overlap.dat")
+    # "  threads  4.96  2.48  100000 ...": the third field is switch_us.
+    threads=$(awk '$1 == "threads" { print $3 }' "$DATA/ctxswitch.dat")
+    processes=$(awk '$1 == "processes" { print $3 }' "$DATA/ctxswitch.dat")
+    [ -n "$job_ms" ] && [ -n "$threads" ] && [ -n "$processes" ] ||
+        die "cannot read overlap's or ctxswitch's output (build/plots/data/)"
+    draw onecpu.gp "$OUT/threads-one-cpu.png" "data='$DATA/overlap.dat'" "job_ms=$job_ms" \
+        "cpu=$cpu" "switch_threads=$threads" "switch_processes=$processes"
+}
+
+# Lab 05: a thread per task against a pool of threads (lab 05's costs).
 fig_pool() {
     local costs=$SOL/05-waiting/costs
     [ -x "$costs" ] || { skip "lab05-pool: $costs is not built yet (lab 05 and its solution are needed)"; return 0; }
@@ -174,14 +207,21 @@ fig_pool() {
     draw pool.gp "$OUT/lab05-pool.png" "data='$DATA/pool.dat'"
 }
 
+# Python threads, processes and asyncio (slides/demos/gil_demo.py) on a job
+# that computes and on one that waits.
 fig_gil() {
-    command -v python3 >/dev/null 2>&1 || { skip "python-gil: no python3 on this machine"; return 0; }
-    say "python-gil: slides/demos/gil_demo.py"
+    # Debian's python3 where there is one (the Python of deck 05's table).
+    local py=python3
+    [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+    command -v "$py" >/dev/null 2>&1 || { skip "python-gil: no python3 on this machine"; return 0; }
+    say "python-gil: $py slides/demos/gil_demo.py -n 3000000 -r 5"
     # -B: no __pycache__ in the source tree when workers import the module.
-    python3 -B "$KIT/slides/demos/gil_demo.py" -n 4000000 -r 5 | tee "$DATA/gil.dat" | sed 's/^/    /'
+    "$py" -B "$KIT/slides/demos/gil_demo.py" -n 3000000 -r 5 | tee "$DATA/gil.dat" | sed 's/^/    /'
     [ "${PIPESTATUS[0]}" -eq 0 ] || die "gil_demo.py failed"
     local version
-    version=$(sed -n 's/^# gil_demo: \([^;]*\);.*/\1/p' "$DATA/gil.dat")
+    # "# gil_demo: CPython 3.11.2, GIL enabled; 2 usable CPU(s); multiprocessing
+    #  start method fork": the Python, its GIL and its start method.
+    version=$(sed -n 's/^# gil_demo: \([^;]*\);.* start method \([a-z]*\).*/\1, start method \2/p' "$DATA/gil.dat")
     draw gil.gp "$OUT/python-gil.png" "data='$DATA/gil.dat'" "python='$version'" \
         "usable=$(usable_cpus)"
 }
@@ -257,13 +297,13 @@ if [ "$busy" -gt 15 ]; then
     echo "  WARNING other programs kept ${busy}% of this machine's CPUs busy just now;" \
         "the figures will show less speedup than the machine can give. Close them and run make plots again."
 fi
-figures=${*:-spin speedup race costs pool gil kitwork pingpong}
+figures=${*:-spin speedup race costs onecpu pool gil kitwork pingpong}
 read -r busy_before all_before <<<"$(machine_ticks)"
 own_before=$(own_ticks)
 for f in $figures; do
     case $f in
-    spin | speedup | race | costs | pool | gil | kitwork | pingpong) "fig_$f" ;;
-    *) die "unknown figure '$f' (spin, speedup, race, costs, pool, gil, kitwork, pingpong)" ;;
+    spin | speedup | race | costs | onecpu | pool | gil | kitwork | pingpong) "fig_$f" ;;
+    *) die "unknown figure '$f' (spin, speedup, race, costs, onecpu, pool, gil, kitwork, pingpong)" ;;
     esac
 done
 # What other programs used while the experiments ran: the machine's busy

@@ -2,6 +2,7 @@
 /* Lab 07 "Across machines": running and watching the ranks (mpirun.h). */
 #define _GNU_SOURCE /* prctl's PR_SET_PDEATHSIG */
 #include "mpirun.h"
+#include "launch.h"
 
 #include <mpi.h>
 
@@ -217,7 +218,7 @@ void
 mpirun_ranks(int np, const char *const *args, struct mpirun *out)
 {
     char exe[4096], ranks[4200], np_arg[16];
-    const char *argv[64];
+    const char *argv[LAUNCH_ARGS + 40];
     int n = 0, out_pipe[2], status;
     char output[2048] = "";
     size_t olen = 0;
@@ -233,20 +234,8 @@ mpirun_ranks(int np, const char *const *args, struct mpirun *out)
     program_dir(exe, sizeof(exe));
     snprintf(ranks, sizeof(ranks), "%s/ranks", exe);
     snprintf(np_arg, sizeof(np_arg), "%d", np);
-    argv[n++] = "mpirun";
-    argv[n++] = "--oversubscribe";
-    argv[n++] = "--bind-to";
-    argv[n++] = "none";
-    argv[n++] = "--mca";
-    argv[n++] = "btl";
-    argv[n++] = "self,vader";
-    argv[n++] = "--mca";
-    argv[n++] = "btl_vader_single_copy_mechanism";
-    argv[n++] = "none";
-    argv[n++] = "-np";
-    argv[n++] = np_arg;
-    argv[n++] = ranks;
-    for (int i = 0; args[i] != NULL && n < 62; i++)
+    n = (int)launch_argv((char **)argv, np_arg, ranks);
+    for (int i = 0; args[i] != NULL && n < LAUNCH_ARGS + 38; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
     if (pipe(out_pipe) != 0) {
@@ -264,10 +253,7 @@ mpirun_ranks(int np, const char *const *args, struct mpirun *out)
         close(out_pipe[0]);
         close(out_pipe[1]);
         setenv(TRACE_DIR_VAR, out->dir, 1);
-        /* Open MPI refuses root unless told twice; any other user ignores
-         * these. */
-        setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
-        setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+        launch_allow_root();
         execvp("mpirun", (char *const *)argv);
         fprintf(stderr, "cannot run mpirun: %s\n", strerror(errno));
         _exit(127);
