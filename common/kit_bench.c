@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum variant { HUMAN, SERIAL, PARALLEL, CALIBRATE };
+enum variant { HUMAN, SERIAL, PARALLEL, CALIBRATE, STARTUP };
 
 struct choice {
     const struct kit_bench *bench;
@@ -47,9 +47,12 @@ take_option(int option, const char *value, void *ctx, char *err, size_t errlen)
             c->variant = PARALLEL;
         else if (strcmp(value, "calibrate") == 0)
             c->variant = CALIBRATE;
+        else if (strcmp(value, "startup") == 0)
+            c->variant = STARTUP;
         else {
             snprintf(err, errlen,
-                     "-v %s: the variant is serial, parallel or calibrate",
+                     "-v %s: the variant is serial, parallel, calibrate or "
+                     "startup",
                      value);
             return false;
         }
@@ -100,7 +103,10 @@ kit_bench_rel_error(double got, double want)
 static const char *
 variant_name(enum variant v)
 {
-    return v == SERIAL ? "serial" : v == PARALLEL ? "parallel" : "calibrate";
+    return v == SERIAL     ? "serial"
+           : v == PARALLEL ? "parallel"
+           : v == STARTUP  ? "startup"
+                           : "calibrate";
 }
 
 /* Time `reps` runs of one variant, each on a new input (repetition r uses
@@ -121,6 +127,13 @@ measure(const struct choice *c, const struct kit_args *a)
                 c->bench->program, c->bench->program);
         return 2;
     }
+    if (c->variant == STARTUP && k->startup == NULL) {
+        fprintf(stderr,
+                "%s: kernel %s starts no workers of its own: -v startup has "
+                "nothing to time\n",
+                c->bench->program, k->name);
+        return 2;
+    }
     if (a->reps > KIT_BENCH_MAX_REPS) {
         fprintf(stderr, "%s: -v takes at most %d repetitions\n",
                 c->bench->program, KIT_BENCH_MAX_REPS);
@@ -136,7 +149,7 @@ measure(const struct choice *c, const struct kit_args *a)
 
         /* A new input for every repetition, made before the clock starts:
          * a result remembered from an earlier call is of no use. */
-        if (c->variant != CALIBRATE) {
+        if (c->variant == SERIAL || c->variant == PARALLEL) {
             if (r > 0 && k->vary != NULL)
                 k->vary(input, a->size, seed);
             else if (k->setup != NULL)
@@ -149,6 +162,10 @@ measure(const struct choice *c, const struct kit_args *a)
             break;
         case PARALLEL:
             result = k->parallel(input, a->size, (int)a->threads);
+            break;
+        case STARTUP:
+            k->startup(input, a->size, (int)a->threads);
+            result = 0;
             break;
         default:
             result = kit_calibration_run(c->calibration, input, a->size,
@@ -163,8 +180,8 @@ measure(const struct choice *c, const struct kit_args *a)
             double b = k->bound(input, a->size, result);
             bound = b > bound ? b : bound;
         }
-        if (c->variant != CALIBRATE && (k->vary == NULL || r == a->reps - 1) &&
-            k->teardown != NULL)
+        if ((c->variant == SERIAL || c->variant == PARALLEL) &&
+            (k->vary == NULL || r == a->reps - 1) && k->teardown != NULL)
             k->teardown(input);
     }
     if (c->variant == CALIBRATE)
@@ -189,8 +206,11 @@ measure(const struct choice *c, const struct kit_args *a)
 
 /* The student's view: serial, then parallel on the same input, checked. */
 static int
-compare(const struct kit_bench_kernel *k, const struct kit_args *a, long n)
+compare(const struct kit_bench *bench, const struct kit_bench_kernel *k,
+        const struct kit_args *a, long n)
 {
+    const char *worker = bench->worker != NULL ? bench->worker : "thread",
+               *workers = bench->workers != NULL ? bench->workers : "threads";
     struct kit_stopwatch sw;
     struct kit_elapsed serial = {0, 0}, parallel = {0, 0};
     double want = 0, got = 0;
@@ -212,24 +232,47 @@ compare(const struct kit_bench_kernel *k, const struct kit_args *a, long n)
     double err = kit_bench_rel_error(got, want);
     double allowed = k->bound != NULL ? k->bound(input, n, want) : 0;
     if (!(err <= allowed)) {
-        printf("[%s] WRONG RESULT with %ld threads: got %.17g, the serial "
+        printf("[%s] WRONG RESULT with %ld %s: got %.17g, the serial "
                "reference gives %.17g (relative error %.2g, allowed %.2g)\n",
-               k->name, a->threads, got, want, err, allowed);
+               k->name, a->threads, a->threads == 1 ? worker : workers, got,
+               want, err, allowed);
         if (k->teardown != NULL)
             k->teardown(input);
         return 1;
     }
+    /* Workers started for each call: their start and end with nothing to
+     * do is not the kernel's time, as the grader counts it. */
+    struct kit_elapsed start = {0, 0};
+    for (long r = 0; k->startup != NULL && r < a->reps; r++) {
+        kit_stopwatch_start(&sw);
+        k->startup(input, n, (int)a->threads);
+        struct kit_elapsed e = kit_stopwatch_stop(&sw);
+        if (r == 0 || e.wall_ns < start.wall_ns)
+            start = e;
+    }
     if (k->teardown != NULL)
         k->teardown(input);
-    printf("[%s] serial %.1f ms | %ld thread%s %.1f ms | speedup %.2fx | "
+    struct kit_elapsed work = parallel;
+    if (start.wall_ns > 0 && start.wall_ns < parallel.wall_ns) {
+        work.wall_ns -= start.wall_ns;
+        work.cpu_ns =
+            work.cpu_ns > start.cpu_ns ? work.cpu_ns - start.cpu_ns : 0;
+    }
+    printf("[%s] serial %.1f ms | %ld %s %.1f ms | speedup %.2fx | "
            "efficiency %.0f%% | cpu/wall %.2f | matches serial (rel. error "
            "%.1e)\n",
            k->name, kit_ns_to_ms(serial.wall_ns), a->threads,
-           a->threads == 1 ? "" : "s", kit_ns_to_ms(parallel.wall_ns),
-           (double)serial.wall_ns / (double)parallel.wall_ns,
-           100.0 * (double)serial.wall_ns / (double)parallel.wall_ns /
+           a->threads == 1 ? worker : workers, kit_ns_to_ms(work.wall_ns),
+           (double)serial.wall_ns / (double)work.wall_ns,
+           100.0 * (double)serial.wall_ns / (double)work.wall_ns /
                (double)a->threads,
-           kit_elapsed_cores(parallel), err);
+           kit_elapsed_cores(work), err);
+    if (k->startup != NULL)
+        printf("[%s] not counted: %.1f ms to start and end %ld %s that do "
+               "nothing (the run took %.1f ms in all)\n",
+               k->name, kit_ns_to_ms(start.wall_ns), a->threads,
+               a->threads == 1 ? worker : workers,
+               kit_ns_to_ms(parallel.wall_ns));
     return 0;
 }
 
@@ -253,7 +296,7 @@ kit_bench_main(const struct kit_bench *bench, int argc, char **argv)
     if (used < sizeof(usage_extra))
         snprintf(usage_extra + used, sizeof(usage_extra) - used,
                  "  -v variant      time one variant once, for the grader:\n"
-                 "                  serial, parallel or calibrate\n"
+                 "                  serial, parallel, calibrate or startup\n"
                  "  -c kind         calibration kernel with -v calibrate: "
                  "compute or memory\n");
 
@@ -290,7 +333,7 @@ kit_bench_main(const struct kit_bench *bench, int argc, char **argv)
     if (c.variant != HUMAN) {
         if (c.variant != CALIBRATE && c.kernel == NULL) {
             fprintf(stderr, "%s: -v %s needs -k kernel\n", bench->program,
-                    c.variant == SERIAL ? "serial" : "parallel");
+                    variant_name(c.variant));
             kit_args_usage(&spec, stderr);
             return 2;
         }
@@ -311,7 +354,7 @@ kit_bench_main(const struct kit_bench *bench, int argc, char **argv)
                     bench->program, bench->program);
             return 2;
         }
-        if (compare(k, &a, c.size_given ? c.size : k->default_size) != 0)
+        if (compare(bench, k, &a, c.size_given ? c.size : k->default_size) != 0)
             status = 1;
     }
     return status;

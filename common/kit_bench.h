@@ -11,7 +11,7 @@
  *   parallel version on the same input, checks the parallel result against
  *   the serial one, and only then prints the speedup:
  *   `[integrate] serial 812.4 ms | 4 threads 211.9 ms | speedup 3.83x | ...`
- * - for the grader, `bench -v serial|parallel|calibrate ...` times one
+ * - for the grader, `bench -v serial|parallel|calibrate|startup ...` times one
  *   variant over -r repetitions, each on an input of its own (made before
  *   it is timed), and hands the grader one record: a line of `key=value`
  *   fields starting with `bench:`, each repetition's result as a
@@ -65,6 +65,14 @@ struct kit_bench_kernel {
     double (*serial)(void *input, long n);
     /** The student's parallel version on @p threads threads. */
     double (*parallel)(void *input, long n, int threads);
+    /** For a kernel whose workers are processes started for each call (an
+     * mpirun): start and end @p threads of them that do none of the work,
+     * with the kit's code only, so that it is in the reference build too.
+     * What it takes is what every parallel call spends before and after
+     * the work; the grader times it (-v startup) beside each parallel run
+     * and, where lab.ini says `startup = excluded`, counts the run without
+     * it. NULL: nothing to take off. */
+    void (*startup)(void *input, long n, int threads);
     /** Free what setup made. May be NULL. */
     void (*teardown)(void *input);
 };
@@ -75,6 +83,8 @@ struct kit_bench {
     const char *summary;                    /**< one line for the usage text */
     const struct kit_bench_kernel *kernels; /**< the lab's kernels */
     size_t nkernels;                        /**< how many */
+    /** What -t counts, one and many ("rank", "ranks"); NULL: threads. */
+    const char *worker, *workers;
 };
 
 /**

@@ -351,6 +351,7 @@ grade_lab(const struct grade_options *opt, const char *lab,
         out->tests[i].kind = dup_text(spec.tests[i].kind->name);
         out->tests[i].max_score = spec.tests[i].points;
         out->tests[i].visibility = spec.tests[i].visibility;
+        out->tests[i].workers = spec.tests[i].workers;
     }
 
     missing = workdir_missing(submission_dir, spec.submit, spec.nsubmit);

@@ -47,6 +47,9 @@ struct graded_test {
     const char *visibility;
     double seconds;               /* wall time its runs took */
     struct speedup_point *points; /* speedup tests only */
+    /* What a point's `threads` counts (lab.ini's workers, not owned); NULL:
+     * threads. */
+    const char *workers;
     size_t npoints;
 };
 

@@ -123,3 +123,22 @@ def test_lab_folder_is_student_shaped(lab):
     for name in lab["submit"]:
         row = next(l for l in table if f"`{name}`" in l)
         assert "you edit" in row.lower(), f"the README's row of {name} does not say the student edits it: {row}"
+
+
+def test_bench_times_a_start_with_nothing_to_do():
+    """A kernel whose workers are processes started for each call (lab 07's
+    mpirun) times them starting and ending with none of the work, from the
+    reference build (`-v startup`, what the grader takes off a student's run
+    where lab.ini says `startup = excluded`); a kernel of threads starts
+    none and says so."""
+    labs = BUILD / "release" / "labs"
+    p = subprocess.run([labs / "07-mpi" / "bench-reference", "-v", "startup", "-k", "heat",
+                        "-t", "2", "-n", "600", "-r", "2"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    m = re.match(r"bench: kernel=heat variant=startup threads=2 n=600 reps=2 seed=\d+ "
+                 r"wall_ns=(\d+) cpu_ns=(\d+) bound=\S+ results=\S+\n$", p.stdout)
+    assert m and int(m[1]) > 0 and int(m[2]) > 0, p.stdout
+    p = subprocess.run([labs / "02-threads" / "bench-reference", "-v", "startup", "-k",
+                        "integrate", "-t", "2"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2 and "starts no workers of its own" in p.stderr, p.stderr

@@ -11,8 +11,9 @@
 static const char *const suite_keys[] = {"tcase", NULL};
 static const char *const speedup_needs[] = {"bench", "kernel", "threads",
                                             "size", NULL};
-static const char *const speedup_takes[] = {
-    "calibration", "target", "skip", "duration_ms", "rounds", "unit", NULL};
+static const char *const speedup_takes[] = {"calibration", "target",  "skip",
+                                            "duration_ms", "rounds",  "unit",
+                                            "workers",     "startup", NULL};
 static const char *const busywait_needs[] = {"program", "max_cores", NULL};
 static const char *const busywait_takes[] = {"args", NULL};
 static const char *const none[] = {NULL};

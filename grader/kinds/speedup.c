@@ -36,6 +36,7 @@
 struct sample {
     double wall_ms, cpu_ms;         /* the timed calls, as the record says */
     double run_wall_ms, run_cpu_ms; /* the whole run, as the grader saw it */
+    double startup_ms; /* taken off wall_ms (lab.ini's startup = excluded) */
     struct bench_record rec;
 };
 
@@ -51,6 +52,7 @@ struct rounds {
     double *student_ms[MAX_P];    /* [P][round] */
     double *cal_ms[MAX_P];        /* [P][round] */
     double *student_cores[MAX_P]; /* cpu / wall */
+    double *startup_ms[MAX_P];    /* [P][round]: taken off student_ms */
     uint64_t inputs;              /* sets of inputs used so far */
     struct sample last_serial;    /* the latest pair's, for the 1-thread run */
 };
@@ -61,19 +63,42 @@ struct plan {
     long cal_n, cal_reps; /* the calibration kernel's */
 };
 
-static void
+/* The word for `n` of what the test's -t counts, as lab.ini's `workers`
+ * names them: "thread" or "threads" by default, "rank", "processes". */
+static const char *
+workers(const struct test_spec *test, int n)
+{
+    const char *w = test->workers != NULL ? test->workers : "threads";
+
+    if (n != 1)
+        return w;
+    return strcmp(w, "ranks") == 0       ? "rank"
+           : strcmp(w, "processes") == 0 ? "process"
+                                         : "thread";
+}
+
+/* Returns whether every array could be had (rounds_free() frees them
+ * either way). */
+static bool
 rounds_alloc(struct rounds *r, int max_rounds)
 {
     size_t bytes = (size_t)max_rounds * sizeof(double);
+    bool ok;
 
     r->n = 0;
     r->cal1_ms = calloc(1, bytes);
+    ok = r->cal1_ms != NULL;
     for (int p = 0; p < r->np; p++) {
         r->serial_ms[p] = calloc(1, bytes);
         r->student_ms[p] = calloc(1, bytes);
         r->cal_ms[p] = calloc(1, bytes);
         r->student_cores[p] = calloc(1, bytes);
+        r->startup_ms[p] = calloc(1, bytes);
+        ok = ok && r->serial_ms[p] != NULL && r->student_ms[p] != NULL &&
+             r->cal_ms[p] != NULL && r->student_cores[p] != NULL &&
+             r->startup_ms[p] != NULL;
     }
+    return ok;
 }
 
 static void
@@ -85,6 +110,7 @@ rounds_free(struct rounds *r)
         free(r->student_ms[p]);
         free(r->cal_ms[p]);
         free(r->student_cores[p]);
+        free(r->startup_ms[p]);
     }
 }
 
@@ -228,8 +254,8 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
     snprintf(s_arg, sizeof(s_arg), "%llu", (unsigned long long)seed);
     if (call->progress != NULL) {
         char what[128];
-        snprintf(what, sizeof(what), "%s, %s on %d thread%s", test->name,
-                 variant, threads, threads == 1 ? "" : "s");
+        snprintf(what, sizeof(what), "%s, %s on %d %s", test->name, variant,
+                 threads, workers(test, threads));
         call->progress(what, call->progress_ctx);
     }
     /* Non-blocking for the writer: a run that floods the channel fails,
@@ -250,8 +276,8 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
     text = channel_take(&record, RECORD_MAX_BYTES, &len);
     run_describe(&r, how, sizeof(how));
     if (r.end != RUN_EXITED || r.exit_code != 0) {
-        text_addf(why, "the %s run on %d thread%s (seed %llu) %s.\n", variant,
-                  threads, threads == 1 ? "" : "s", (unsigned long long)seed,
+        text_addf(why, "the %s run on %d %s (seed %llu) %s.\n", variant,
+                  threads, workers(test, threads), (unsigned long long)seed,
                   how);
         if (r.end == RUN_TIMED_OUT && wall_limit > 0 &&
             wall_limit < test->timeout)
@@ -273,8 +299,8 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
     } else if (bench_record_parse(text, len, &s->rec, bad, sizeof(bad)) != 0 ||
                bench_record_check(&s->rec, kernel, variant, threads, n, reps,
                                   seed, bad, sizeof(bad)) != 0) {
-        text_addf(why, "the %s run on %d thread%s: %s.\n", variant, threads,
-                  threads == 1 ? "" : "s", bad);
+        text_addf(why, "the %s run on %d %s: %s.\n", variant, threads,
+                  workers(test, threads), bad);
         /* The kit's own program wrote that: a broken kit, not a cheat. */
         end = reference ? BENCH_FAILED : BENCH_TAMPERED;
     } else {
@@ -285,8 +311,8 @@ bench_once(const struct test_spec *test, const struct kind_call *call,
         if (claims_possible(s, bad, sizeof(bad)))
             end = BENCH_OK;
         else {
-            text_addf(why, "the %s run on %d thread%s: %s.\n", variant, threads,
-                      threads == 1 ? "" : "s", bad);
+            text_addf(why, "the %s run on %d %s: %s.\n", variant, threads,
+                      workers(test, threads), bad);
             end = reference ? BENCH_FAILED : BENCH_TAMPERED;
         }
     }
@@ -339,8 +365,9 @@ hidden_work(const struct sample *student, const struct sample *serial,
  * input: within the reordering bound of the sum, which the serial run
  * reports; nothing looser. */
 static bool
-results_match(const struct sample *s, const struct sample *serial, int threads,
-              long n, struct text *why)
+results_match(const struct test_spec *test, const struct sample *s,
+              const struct sample *serial, int threads, long n,
+              struct text *why)
 {
     for (long i = 0; i < s->rec.nresults; i++) {
         double got = s->rec.results[i], want = serial->rec.results[i];
@@ -348,15 +375,35 @@ results_match(const struct sample *s, const struct sample *serial, int threads,
         if (err <= serial->rec.bound)
             continue;
         text_addf(why,
-                  "Wrong result on %d threads (n = %ld, seed %llu): %.17g, "
+                  "Wrong result on %d %s (n = %ld, seed %llu): %.17g, "
                   "the serial reference gives %.17g (relative error %.2g; "
                   "summing in another order moves it by at most %.2g). "
                   "Speedup counts only for correct results.\n",
-                  threads, n, (unsigned long long)(serial->rec.seed + i), got,
-                  want, err, serial->rec.bound);
+                  threads, workers(test, threads), n,
+                  (unsigned long long)(serial->rec.seed + i), got, want, err,
+                  serial->rec.bound);
         return false;
     }
     return true;
+}
+
+/* lab.ini's startup = excluded: the kit's own run of `threads` workers
+ * that do none of the work, timed just before the student's, is taken off
+ * it (wall and CPU time alike); never more than this share of the run, so
+ * that a start-up the machine slowed at that moment cannot make the
+ * student's time vanish. */
+#define STARTUP_MOST_SHARE 0.9
+static void
+take_off_startup(struct sample *s, const struct sample *startup)
+{
+    double most = s->wall_ms * STARTUP_MOST_SHARE;
+    double wall = startup->wall_ms < most ? startup->wall_ms : most;
+    double cpu =
+        startup->wall_ms > 0 ? startup->cpu_ms * (wall / startup->wall_ms) : 0;
+
+    s->startup_ms = wall;
+    s->wall_ms -= wall;
+    s->cpu_ms = s->cpu_ms > cpu ? s->cpu_ms - cpu : 0;
 }
 
 /* The student's run at `threads`, checked against `serial`, the reference's
@@ -369,20 +416,31 @@ student_run(const struct test_spec *test, const struct kind_call *call,
             double serial_ms, struct sample *s, struct text *why)
 {
     char hidden[400] = "";
+    struct sample startup = {0};
 
     for (int attempt = 0; attempt < 2; attempt++) {
-        enum bench_end end = bench_once(
-            test, call, "parallel", threads, n, reps, serial->rec.seed,
-            student_limit(test, serial_ms, reps), s, why);
+        enum bench_end end;
+        if (test->startup_excluded) {
+            end = bench_once(test, call, "startup", threads, n, reps,
+                             serial->rec.seed, 0, &startup, why);
+            if (end != BENCH_OK)
+                return end;
+        }
+        end = bench_once(test, call, "parallel", threads, n, reps,
+                         serial->rec.seed, student_limit(test, serial_ms, reps),
+                         s, why);
         if (end != BENCH_OK)
             return end;
-        if (!results_match(s, serial, threads, n, why))
+        if (!results_match(test, s, serial, threads, n, why))
             return BENCH_FAILED;
-        if (!hidden_work(s, serial, hidden, sizeof(hidden)))
+        if (!hidden_work(s, serial, hidden, sizeof(hidden))) {
+            if (test->startup_excluded)
+                take_off_startup(s, &startup);
             return BENCH_OK;
+        }
     }
-    text_addf(why, "the parallel run on %d threads, twice: %s.\n", threads,
-              hidden);
+    text_addf(why, "the parallel run on %d %s, twice: %s.\n", threads,
+              workers(test, threads), hidden);
     return BENCH_TAMPERED;
 }
 
@@ -453,6 +511,7 @@ one_round(const struct test_spec *test, const struct kind_call *call,
             return end;
         r->student_ms[p][i] = s.wall_ms;
         r->student_cores[p][i] = s.cpu_ms / s.wall_ms;
+        r->startup_ms[p][i] = s.startup_ms;
     }
     end = bench_once(test, call, "calibrate", 1, plan->cal_n, plan->cal_reps,
                      calibration_inputs(call), 0, &s, why);
@@ -584,10 +643,13 @@ add_one_thread_point(struct graded_test *result, const struct sample *one)
 }
 
 static void
-describe_table(struct text *out, const struct graded_test *result)
+describe_table(struct text *out, const struct test_spec *test,
+               const struct graded_test *result)
 {
-    text_add(out, "threads  serial ms  yours ms  speedup  calibration  "
-                  "ratio  cpu/wall\n");
+    text_addf(out,
+              "%7s  serial ms  yours ms  speedup  calibration  ratio  "
+              "cpu/wall\n",
+              workers(test, 2));
     for (size_t i = 0; i < result->npoints; i++) {
         const struct speedup_point *pt = &result->points[i];
         text_addf(out, "%7d  %9.1f  %8.1f  %6.2fx  %10.2fx  %5.2f  %8.2f\n",
@@ -629,9 +691,9 @@ describe_costs(struct text *out, const struct test_spec *test,
         snprintf(cpu_extra, sizeof(cpu_extra), "no more than the serial loop");
     text_addf(out,
               "per %s: the serial loop takes %.2f us; your code %.2f us on 1 "
-              "thread (%s), and %.2f us of CPU time on %d threads (%s)\n",
-              test->unit, serial_us, one_us, extra, top_cpu_us, top->threads,
-              cpu_extra);
+              "%s (%s), and %.2f us of CPU time on %d %s (%s)\n",
+              test->unit, serial_us, one_us, workers(test, 1), extra,
+              top_cpu_us, top->threads, workers(test, top->threads), cpu_extra);
 }
 
 static void
@@ -752,7 +814,11 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
                   test->bench);
         goto done;
     }
-    rounds_alloc(&r, test->max_rounds);
+    if (!rounds_alloc(&r, test->max_rounds)) {
+        result->status = TEST_ERROR;
+        text_add(&out, "The grader ran out of memory for the measurements.\n");
+        goto done;
+    }
     end = plan_runs(test, call, &r, &plan, &why);
     if (end != BENCH_OK) {
         if (end == BENCH_TAMPERED)
@@ -822,27 +888,29 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
      * inflates every speedup: that verdict is held, like any other. */
     const struct speedup_point *impossible =
         noisy ? NULL : impossible_point(result);
-    describe_table(&out, result);
+    describe_table(&out, test, result);
     bool cannot_judge =
         !noisy && !stats_can_judge(top->calibration_speedup, test->target);
     if (cannot_judge)
         snprintf(noise, sizeof(noise),
-                 "the calibration kernel reached only %.2fx on %d threads, so "
+                 "the calibration kernel reached only %.2fx on %d %s, so "
                  "the target (%.2f of it, %.2fx) would not tell parallel code "
                  "from serial code on this machine",
-                 top->calibration_speedup, top->threads, test->target,
+                 top->calibration_speedup, top->threads,
+                 workers(test, top->threads), test->target,
                  test->target * top->calibration_speedup);
     if (impossible != NULL) {
         text_addf(&out,
                   "Faster than the machine allows: the code did not do the "
-                  "work. On %d threads your code ran %.2fx as fast as the "
-                  "serial reference; %d threads give at most %dx, the "
+                  "work. On %d %s your code ran %.2fx as fast as the "
+                  "serial reference; %d %s give at most %dx, the "
                   "calibration kernel got %.2fx on them, and the grader "
                   "allows up to %.2fx. Results that match without the work "
                   "being done were known before they were asked for: no "
                   "points.\n",
-                  impossible->threads, impossible->student_speedup,
-                  impossible->threads, impossible->threads,
+                  impossible->threads, workers(test, impossible->threads),
+                  impossible->student_speedup, impossible->threads,
+                  workers(test, impossible->threads), impossible->threads,
                   impossible->calibration_speedup, machine_allows(impossible));
     } else if (noisy || cannot_judge) {
         result->status = TEST_INCONCLUSIVE;
@@ -863,12 +931,12 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
                          : result->score > 0           ? TEST_PARTIAL
                                                        : TEST_FAILED;
         text_addf(&out,
-                  "verdict: on %d threads your speedup is %.2fx and the "
+                  "verdict: on %d %s your speedup is %.2fx and the "
                   "calibration kernel's %.2fx, a ratio of %.2f; the target is "
                   "%.2f, so %.1f of %.0f points.\n",
-                  top->threads, credited, top->calibration_speedup,
-                  credited / top->calibration_speedup, test->target,
-                  result->score, test->points);
+                  top->threads, workers(test, top->threads), credited,
+                  top->calibration_speedup, credited / top->calibration_speedup,
+                  test->target, result->score, test->points);
         if (credited < top->student_speedup)
             text_addf(&out,
                       "your code ran %.2fx as fast as the serial reference "
@@ -878,18 +946,27 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
                       top->student_speedup, top->student_cores, credited);
         if (top->student_cores < 1.2 && top->threads >= 2)
             text_addf(&out,
-                      "cpu/wall of %.2f says your threads hardly ran at the "
+                      "cpu/wall of %.2f says your %s hardly ran at the "
                       "same time: is the work really split, or do they wait "
                       "for each other?\n",
-                      top->student_cores);
+                      top->student_cores, workers(test, 2));
     }
 
     if (result->npoints > 1 && result->points[0].threads == 1)
         text_addf(&out,
-                  "the 1-thread row is your code on one thread, for your "
-                  "eyes only: every speedup is over the kit's serial "
-                  "reference (%.1f ms)\n",
-                  top->serial_ms);
+                  "the 1-%s row is your code on one %s, for your eyes "
+                  "only: every speedup is over the kit's serial reference "
+                  "(%.1f ms)\n",
+                  workers(test, 1), workers(test, 1), top->serial_ms);
+    if (test->startup_excluded && r.n > 0)
+        text_addf(&out,
+                  "not counted in your times: %.1f ms on %d %s (the median), "
+                  "what the kit's own program takes to start and end that "
+                  "many %s that do nothing, timed just before each of your "
+                  "runs\n",
+                  stats_median(r.startup_ms[r.np - 1], (size_t)r.n),
+                  top->threads, workers(test, top->threads),
+                  workers(test, top->threads));
     describe_costs(&out, test, result, &plan);
     describe_machine(&out, call, &plan, r.n);
 

@@ -176,9 +176,9 @@ add_script(struct text *t, const struct grade *g, const struct lab_result *lab,
         t->failed = true;
     text_free(&s);
 
-    text_add(t, "set bmargin 6\n"
-                "set xlabel 'threads'\n"
-                "set ylabel 'speedup over the serial reference'\n"
+    text_addf(t, "set bmargin 6\nset xlabel '%s'\n",
+              test->workers != NULL ? test->workers : "threads");
+    text_add(t, "set ylabel 'speedup over the serial reference'\n"
                 "set key top left reverse Left box opaque\n"
                 "set grid\n"
                 "set datafile missing '?'\n");
@@ -192,7 +192,7 @@ add_script(struct text *t, const struct grade *g, const struct lab_result *lab,
     text_addf(t, "set xrange [0:%g]\nset yrange [0:*]\n",
               xmax + (xmax < 10 ? 0.5 : xmax * 0.05));
     text_addf(t,
-              "plot x title 'ideal (speedup = threads)' with lines "
+              "plot x title 'ideal (speedup = %s)' with lines "
               "dashtype 2 linewidth 1.5 linecolor rgb '#888888', \\\n"
               "     '%s.dat' using 1:3 title 'perfectly parallel kernel "
               "(calibration)' with linespoints pointtype 6 pointsize 1.3 "
@@ -202,7 +202,8 @@ add_script(struct text *t, const struct grade *g, const struct lab_result *lab,
               "linecolor rgb '#0072b2', \\\n"
               "     '%s.dat' using 1:2:(sprintf('%%.2fx', $2)) notitle "
               "with labels offset 0,-1.3 textcolor rgb '#0072b2'\n",
-              base, base, base);
+              test->workers != NULL ? test->workers : "threads", base, base,
+              base);
 }
 
 /* A slug cut to SLUG_MAX characters, with no '-' left at its end. */

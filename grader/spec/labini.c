@@ -23,8 +23,11 @@ const char *const labini_test_keys[] = {
     "kind",      "points",      "tcase",   "timeout", "bench",
     "kernel",    "calibration", "threads", "target",  "size",
     "skip",      "duration_ms", "rounds",  "program", "args",
-    "max_cores", "visibility",  "unit",    NULL,
+    "max_cores", "visibility",  "unit",    "workers", "startup",
+    NULL,
 };
+
+const char *const labini_workers[] = {"threads", "processes", "ranks", NULL};
 
 const char *const labini_visibilities[] = {
     "visible", "hidden", "after_due_date", "after_published", NULL};
@@ -235,6 +238,17 @@ on_test_key(struct parse *p, struct test_spec *t, const char *name,
         if (value[0] == '\0' || strlen(value) > 32 || strchr(value, ' '))
             FAIL("unit = %s is not one word, like task", value);
         set_string(&t->unit, value);
+    } else if (strcmp(name, "workers") == 0) {
+        int w = 0;
+        while (labini_workers[w] != NULL && strcmp(labini_workers[w], value))
+            w++;
+        if (labini_workers[w] == NULL)
+            FAIL("workers = %s is not threads, processes or ranks", value);
+        t->workers = labini_workers[w];
+    } else if (strcmp(name, "startup") == 0) {
+        if (strcmp(value, "included") != 0 && strcmp(value, "excluded") != 0)
+            FAIL("startup = %s is not included or excluded", value);
+        t->startup_excluded = strcmp(value, "excluded") == 0;
     } else if (strcmp(name, "calibration") == 0) {
         if (!kit_calibration_parse(value, &t->calibration))
             FAIL("calibration = %s is not compute or memory", value);

@@ -47,6 +47,13 @@ struct test_spec {
     /* What one of bench -n counts (task, item); when given, the feedback
      * prices the student's code per one of them. NULL: not priced. */
     char *unit;
+    /* What the bench's -t counts, as the report names them: one of
+     * labini_workers (not owned); NULL: threads. */
+    const char *workers;
+    /* startup = excluded: the time to start and end the workers with none
+     * of the work (the bench's -v startup, the kit's code only) is timed
+     * beside each of the student's runs and taken off it. */
+    bool startup_excluded;
     /* busywait */
     char *program;    /* the lab's program that measures its waiting phase */
     char *args;       /* its arguments, split at spaces; NULL: none */
@@ -75,6 +82,9 @@ int labini_read(const char *path, struct lab_spec *out, char *err,
 
 /* Every key a [test] section may have, NULL-terminated. */
 extern const char *const labini_test_keys[];
+
+/* What `workers` may be, NULL-terminated. */
+extern const char *const labini_workers[];
 
 /* What `visibility` may be, NULL-terminated. */
 extern const char *const labini_visibilities[];

@@ -75,6 +75,8 @@ static const char *good = "; a comment\n"
                           "duration_ms = 150\n"
                           "rounds = 4-9\n"
                           "unit = item\n"
+                          "workers = ranks\n"
+                          "startup = excluded\n"
                           "points = 40\n"
                           "\n"
                           "[test \"waits\"]\n"
@@ -135,6 +137,10 @@ START_TEST(reads_every_key)
     ck_assert_int_eq(s->max_rounds, 9);
     ck_assert_str_eq(s->unit, "item");
     ck_assert_ptr_null(c.tests[0].unit);
+    ck_assert_str_eq(s->workers, "ranks");
+    ck_assert(s->startup_excluded);
+    ck_assert_ptr_null(c.tests[0].workers);
+    ck_assert(!c.tests[0].startup_excluded);
     labini_free(&c);
 }
 END_TEST
@@ -219,6 +225,13 @@ static const struct {
     {"this is not ini\n", "cannot be read"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nunit = two words\n",
      "unit = two words is not one word"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nworkers = cores\n",
+     "workers = cores is not threads, processes or ranks"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"s\"]\nstartup = maybe\n",
+     "startup = maybe is not included or excluded"},
+    {"[lab]\ntitle = x\nsubmit = a.c\n[test \"c\"]\nkind = check\npoints = "
+     "1\nstartup = excluded\n",
+     "startup means nothing to a check test"},
     {"[lab]\ntitle = x\nsubmit = a.c\n[test \"c\"]\nkind = check\npoints = "
      "1\nvisibility = secret\n",
      ":7: visibility = secret is not visible, hidden"},

@@ -48,9 +48,11 @@ wakeups_threads_created(void)
     return atomic_load(&created);
 }
 
-/* Whether this wait is one to return at once. Then the mutex is let go and
- * taken back, as a real wakeup does, so that other threads run meanwhile
- * and the caller finds the world changed, or not. */
+/* Whether this wait is one to return at once. Every other such wakeup
+ * keeps the mutex, so the caller surely finds its condition still false
+ * (an `if` is caught whatever the scheduler does); the rest let the mutex
+ * go and take it back, as a real wakeup does, so that other threads run
+ * meanwhile and the caller finds the world changed, or not. */
 static int
 spurious_wakeup(pthread_mutex_t *mutex)
 {
@@ -58,7 +60,8 @@ spurious_wakeup(pthread_mutex_t *mutex)
 
     if (n == 0 || atomic_fetch_add(&waits, 1) % n != 0)
         return -1;
-    atomic_fetch_add(&spurious, 1);
+    if (atomic_fetch_add(&spurious, 1) % 2 == 0)
+        return 0;
     int rc = pthread_mutex_unlock(mutex);
     if (rc != 0)
         return rc;
