@@ -83,8 +83,10 @@ struct kit_bench {
     const char *summary;                    /**< one line for the usage text */
     const struct kit_bench_kernel *kernels; /**< the lab's kernels */
     size_t nkernels;                        /**< how many */
-    /** What -t counts, one and many ("rank", "ranks"); NULL: threads. */
-    const char *worker, *workers;
+    /** What one of -t is called ("rank"); NULL: thread. */
+    const char *worker;
+    /** And many of them ("ranks"); NULL: threads. */
+    const char *workers;
 };
 
 /**

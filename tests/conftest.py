@@ -3,7 +3,7 @@
 time (marked `timing`: a speedup or busywait test, which holds the machine
 alone) go first, all of them, so that no test waits for the machine later
 while the other worker idles; then the rest, the long ones first, so that
-the two workers (pytest-xdist) finish together. Tests that must not
+the workers (pytest-xdist, one more than the cores) finish together. Tests that must not
 overlap share an xdist group."""
 
 import sys

@@ -185,14 +185,17 @@ naps(const struct hthread *t)
 
 /* Whether every thread of `d` is asleep and none has run since the first
  * look that found them so, RUN_ASLEEP_SECONDS ago or more (a thread
- * napping on a timer may have woken, but used no CPU); remembers this
- * look. A thread that cannot be read counts as awake: unsure is not
- * stuck. */
+ * napping on a timer may have woken, but used no CPU), or only
+ * RUN_STILL_SECONDS ago when every thread is blocked in a call with no
+ * timeout: then no timer of theirs can end a wait, and nothing but
+ * another of them could; remembers this look. A thread that cannot be
+ * read counts as awake: unsure is not stuck. */
 static bool
 asleep_for_good(const struct diag *d, struct hang_asleep *last, int64_t now_ns)
 {
     struct hang_asleep now = {.since_ns = now_ns};
     size_t blocked = 0;
+    bool untimed = true;
 
     for (size_t i = 0; i < d->nprocs; i++)
         for (size_t j = 0; j < d->procs[i].nthreads; j++) {
@@ -212,6 +215,7 @@ asleep_for_good(const struct diag *d, struct hang_asleep *last, int64_t now_ns)
              * counts for nothing, only the CPU it uses. */
             now.activity += t->cpu1 + (naps(t) ? 0 : switches);
             blocked += !naps(t);
+            untimed = untimed && threads_untimed(t);
         }
     /* Only nappers: a program that sleeps and wakes may be waiting on its
      * own timers, with nothing of it blocked; never stuck. */
@@ -223,7 +227,9 @@ asleep_for_good(const struct diag *d, struct hang_asleep *last, int64_t now_ns)
         now.tids == last->tids && now.activity == last->activity)
         now.since_ns = last->since_ns; /* nothing ran since */
     *last = now;
-    return now_ns - now.since_ns >= (int64_t)RUN_ASLEEP_SECONDS * 1000000000;
+    return now_ns - now.since_ns >=
+           (int64_t)(untimed ? RUN_STILL_SECONDS : RUN_ASLEEP_SECONDS) *
+               1000000000;
 }
 
 enum run_stuck

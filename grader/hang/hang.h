@@ -73,6 +73,10 @@ struct hang_watch {
  *   thread blocked on something else. Nothing inside the tree can wake it, and
  * nothing outside will: the sandbox has no network and no other process writes
  *   to it. Only a timer could, and no test of the kit sleeps that long.
+ *   When every thread is blocked in a call without a timeout (a mutex,
+ *   a condition variable's untimed wait, a join, wait4, a read, pause),
+ *   not even a timer of theirs can: RUN_STILL_SECONDS are enough. (An
+ *   alarm() set before a pause() is the one waker this cannot see.)
  * - RUN_NOT_STUCK otherwise. */
 enum run_stuck hang_stuck(const pid_t *pids, size_t npids,
                           struct hang_watch *watch, int64_t now_ns);

@@ -19,6 +19,7 @@
 #define FUTEX_WAIT 0
 #define FUTEX_LOCK_PI 6
 #define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAIT_REQUEUE_PI 11
 #define FUTEX_LOCK_PI2 13
 #define FUTEX_CMD_MASK 127 /* without FUTEX_PRIVATE_FLAG, CLOCK_REALTIME */
 #define FUTEX_TID_MASK 0x3fffffff
@@ -307,8 +308,9 @@ threads_inspect(struct hthread *t)
     t->nr = -2;
     if (strncmp(line, "running", 7) == 0)
         t->nr = -3;
-    else if (sscanf(line, "%ld %llx %llx %llx", &nr, &t->arg[0], &t->arg[1],
-                    &t->arg[2]) >= 1)
+    else if (sscanf(line, "%ld %llx %llx %llx %llx %llx %llx", &nr, &t->arg[0],
+                    &t->arg[1], &t->arg[2], &t->arg[3], &t->arg[4],
+                    &t->arg[5]) >= 1)
         t->nr = nr;
 
     if (st.state == 'R') {
@@ -333,6 +335,79 @@ threads_inspect(struct hthread *t)
     if (t->nr == SYS_futex)
         classify_futex(t);
 #endif
+}
+
+bool
+threads_untimed(const struct hthread *t)
+{
+    /* A poll's timeout in milliseconds: negative waits for ever. */
+    int ms_3 = (int)(unsigned)t->arg[2], ms_4 = (int)(unsigned)t->arg[3];
+
+    if (t->state != 'S')
+        return false;
+    switch (t->nr) {
+#ifdef SYS_futex
+    case SYS_futex: {
+        /* The waits, whose fourth argument is the timeout (NULL: none). */
+        int cmd = (int)(t->arg[1] & FUTEX_CMD_MASK);
+        return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET ||
+                cmd == FUTEX_LOCK_PI || cmd == FUTEX_LOCK_PI2 ||
+                cmd == FUTEX_WAIT_REQUEUE_PI) &&
+               t->arg[3] == 0;
+    }
+#endif
+#ifdef SYS_wait4
+    case SYS_wait4:
+#endif
+#ifdef SYS_waitid
+    case SYS_waitid:
+#endif
+#ifdef SYS_read
+    case SYS_read:
+#endif
+#ifdef SYS_write
+    case SYS_write:
+#endif
+#ifdef SYS_readv
+    case SYS_readv:
+#endif
+#ifdef SYS_writev
+    case SYS_writev:
+#endif
+#ifdef SYS_pause
+    case SYS_pause:
+#endif
+#ifdef SYS_rt_sigsuspend
+    case SYS_rt_sigsuspend:
+#endif
+        return true;
+#ifdef SYS_poll
+    case SYS_poll:
+        return ms_3 < 0;
+#endif
+#ifdef SYS_epoll_wait
+    case SYS_epoll_wait:
+        return ms_4 < 0;
+#endif
+#ifdef SYS_epoll_pwait
+    case SYS_epoll_pwait:
+        return ms_4 < 0;
+#endif
+#ifdef SYS_ppoll
+    case SYS_ppoll:
+        return t->arg[2] == 0;
+#endif
+#ifdef SYS_select
+    case SYS_select:
+        return t->arg[4] == 0;
+#endif
+#ifdef SYS_pselect6
+    case SYS_pselect6:
+        return t->arg[4] == 0;
+#endif
+    default:
+        return false;
+    }
 }
 
 static struct hthread *

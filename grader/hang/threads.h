@@ -51,7 +51,7 @@ struct hthread {
     bool cpu0_ok, cpu1_ok;
     char wchan[64];
     long nr; /* system call; -1 none, -2 unknown, -3 running */
-    unsigned long long arg[3];
+    unsigned long long arg[6]; /* the call's arguments, as /proc shows them */
     enum wait_kind kind;
     unsigned long long futex; /* address waited on */
     pid_t owner_tid;          /* holder of the lock, or thread joined */
@@ -99,6 +99,11 @@ void threads_inspect(struct hthread *t);
  * THREADS_NO_SWITCHES when unreadable. */
 #define THREADS_NO_SWITCHES (~0ULL)
 unsigned long long threads_switches(const struct hthread *t);
+
+/* Whether the thread is blocked in a call that has no timeout of its own
+ * (a futex wait without one, wait4, a read, pause, a poll for ever): only
+ * another thread or process, or a signal, can end it. false when unsure. */
+bool threads_untimed(const struct hthread *t);
 
 /* Turn owner TIDs into edges of the wait-for graph. */
 void threads_link(struct diag *d);

@@ -925,8 +925,8 @@ run_describe(const struct run_result *r, char *buf, size_t len)
     case RUN_ASLEEP:
         snprintf(buf, len,
                  "hung asleep: stopped after %.1f s, every one of its threads "
-                 "asleep and none having run for %d s",
-                 r->wall_seconds, RUN_ASLEEP_SECONDS);
+                 "asleep and nothing left to wake them",
+                 r->wall_seconds);
         break;
     case RUN_TIMED_OUT:
         snprintf(buf, len, "timed out after %.1f s",

@@ -17,9 +17,11 @@ struct sandbox;
 
 /* Why the hang hook finds a run stuck for good (hang/hang.h says how it
  * knows): its threads in a wait-for cycle, or every one of them asleep
- * with none having run for RUN_ASLEEP_SECONDS. */
+ * with none having run for RUN_ASLEEP_SECONDS, or for RUN_STILL_SECONDS
+ * when every one waits in a call without a timeout. */
 enum run_stuck { RUN_NOT_STUCK, RUN_STUCK_CYCLE, RUN_STUCK_ASLEEP };
 #define RUN_ASLEEP_SECONDS 5
+#define RUN_STILL_SECONDS 2
 
 /* What to do with a run that hangs, with its whole tree still alive; the
  * hang stage (hang/hang.h) gives both, and the runner knows nothing of

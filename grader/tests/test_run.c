@@ -558,8 +558,8 @@ START_TEST(deadlock_is_stopped_in_seconds)
 END_TEST
 
 /* A program asleep for good (in pause(), no thread of it ever to run
- * again) is stopped once none of its threads has run for
- * RUN_ASLEEP_SECONDS, long before its time limit. */
+ * again, and no timeout to end the call) is stopped once none of its
+ * threads has run for RUN_STILL_SECONDS, long before its time limit. */
 START_TEST(asleep_for_good_is_stopped_in_seconds)
 {
     char *argv[] = {misbehave, "sleep", NULL};
@@ -576,13 +576,37 @@ START_TEST(asleep_for_good_is_stopped_in_seconds)
     ck_assert_msg(built, "the test programs did not build: %s", build_error);
     ck_assert_int_eq(run_program(&req, &r), 0);
     ck_assert_int_eq(r.end, RUN_ASLEEP);
-    ck_assert_msg(r.wall_seconds >= RUN_ASLEEP_SECONDS &&
-                      r.wall_seconds < RUN_ASLEEP_SECONDS + 5,
+    ck_assert_msg(r.wall_seconds >= RUN_STILL_SECONDS &&
+                      r.wall_seconds < RUN_STILL_SECONDS + 3,
                   "stopped after %.1f s", r.wall_seconds);
     ck_assert_msg(strstr(r.hang_report, "no thread is running") != NULL, "%s",
                   r.hang_report);
     run_describe(&r, how, sizeof(how));
     ck_assert_msg(strstr(how, "hung asleep: stopped after") != NULL, "%s", how);
+    run_result_free(&r);
+}
+END_TEST
+
+/* A program asleep in a call with a timeout of its own may wake by
+ * itself: it is stopped only after RUN_ASLEEP_SECONDS. */
+START_TEST(asleep_with_a_timeout_is_given_longer)
+{
+    char *argv[] = {misbehave, "timed-wait", NULL};
+    struct hang_options hang = {.gdb = ""};
+    struct run_request req = {
+        .argv = argv,
+        .cwd = bin_dir,
+        .limits = {.wall_seconds = 60},
+        .hang = {.stuck = hang_stuck_hook, .diagnose = hang_hook, .ctx = &hang},
+    };
+    struct run_result r;
+
+    ck_assert_msg(built, "the test programs did not build: %s", build_error);
+    ck_assert_int_eq(run_program(&req, &r), 0);
+    ck_assert_int_eq(r.end, RUN_ASLEEP);
+    ck_assert_msg(r.wall_seconds >= RUN_ASLEEP_SECONDS &&
+                      r.wall_seconds < RUN_ASLEEP_SECONDS + 5,
+                  "stopped after %.1f s", r.wall_seconds);
     run_result_free(&r);
 }
 END_TEST
@@ -680,6 +704,7 @@ run_suite(void)
     TCase *hangs = tcase_create("hang diagnosis");
     TCase *asleep = tcase_create("asleep for good");
     TCase *naps = tcase_create("naps not taken for hangs");
+    TCase *timed = tcase_create("asleep with a timeout of its own");
 
     tcase_add_unchecked_fixture(ends, build_programs, remove_programs);
     tcase_add_test(ends, exit_status_and_stderr_are_reported);
@@ -719,6 +744,12 @@ run_suite(void)
     tcase_add_test(asleep, asleep_for_good_is_stopped_in_seconds);
     tcase_set_tags(asleep, "waits asleep");
     suite_add_tcase(s, asleep);
+
+    tcase_add_unchecked_fixture(timed, build_programs, remove_programs);
+    tcase_set_timeout(timed, 60);
+    tcase_add_test(timed, asleep_with_a_timeout_is_given_longer);
+    tcase_set_tags(timed, "waits timed");
+    suite_add_tcase(s, timed);
 
     tcase_add_unchecked_fixture(naps, build_programs, remove_programs);
     tcase_set_timeout(naps, 60);

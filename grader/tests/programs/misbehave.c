@@ -4,6 +4,7 @@
  * reports what it was given (environment, descriptors). */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,9 @@ main(int argc, char **argv)
     if (strcmp(mode, "sleep") == 0)
         for (;;)
             pause();
+    if (strcmp(mode, "timed-wait") == 0)
+        for (;;)
+            poll(NULL, 0, 600 * 1000); /* a timeout of its own: 10 min */
     if (strcmp(mode, "nap") == 0)
         for (;;)
             usleep(200 * 1000); /* wakes five times a second, for nothing */
@@ -170,9 +174,9 @@ main(int argc, char **argv)
         spin_forever();
     if (strcmp(mode, "env") == 0)
         return show_environment();
-    fprintf(
-        stderr,
-        "usage: misbehave exit N | segv | sleep | nap | flood MB | escape | "
-        "forkbomb | spin | env\n");
+    fprintf(stderr, "usage: misbehave exit N | segv | sleep | timed-wait | nap "
+                    "| flood MB | "
+                    "escape | "
+                    "forkbomb | spin | env\n");
     return 2;
 }
