@@ -2,9 +2,9 @@
 """pytest's set-up for the kit's own tests (`make test`). The tests that
 time (marked `timing`: a speedup or busywait test, which holds the machine
 alone) go first, all of them, so that no test waits for the machine later
-while the other worker idles; then the rest, the long ones first, so that
-the workers (pytest-xdist, one more than the cores) finish together. Tests that must not
-overlap share an xdist group."""
+while the other workers idle; then the rest, the long ones first, so that
+the workers (pytest-xdist, one more than the cores) finish together. Tests
+that must not overlap share an xdist group."""
 
 import sys
 from pathlib import Path
