@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: MIT
 # The slides (slides/), included by the top Makefile.
-#   make slides        every deck to self-contained HTML in build/slides/
+#   make slides        every deck to self-contained HTML in build/slides/,
+#                      after measuring on this machine the figures that
+#                      `make plots` has not drawn yet (SLIDES_MEASURE=0: none;
+#                      their slides then show a placeholder)
 #   make test-slides   every C snippet of the decks compiles, and every page
 #                      opens offline in headless Chromium as a reader's would
 # Marp renders the decks; it and puppeteer-core are the npm packages pinned
@@ -15,9 +18,28 @@ SLIDES_INPUTS := $(wildcard $(SLIDES_SRC)/[0-9][0-9]-*.md) \
 	$(SLIDES_SRC)/scripts/render.js
 SLIDES_ENV = BUILD=$(abspath $(BUILD)) SLIDES_TOOL=$(abspath $(SLIDES_TOOL))
 
-.PHONY: slides test-slides kit-deps-slides kit-deps-test-slides kit-slides-force
+.PHONY: slides slides-render test-slides kit-deps-slides kit-deps-test-slides \
+	kit-slides-force
 
-slides: $(SLIDES_OUT)/index.html
+# A fresh clone has no figure: the first deck a reader opens would be
+# placeholders. So `make slides` measures the missing ones first (a minute
+# or two on a small machine, each figure named as it goes), then renders
+# in a make of its own, which sees the new figures. `make plots` measures
+# them all again. SLIDES_PLOTS is what measures (FIGURES="..." given).
+SLIDES_MEASURE ?= 1
+SLIDES_PLOTS ?= $(MAKE) -s plots
+slides:
+	$(Q)if [ "$(SLIDES_MEASURE)" != 0 ]; then \
+	    missing=$$(BUILD=$(abspath $(BUILD)) $(SLIDES_SRC)/plots/plots.sh --missing) || exit 1; \
+	    if [ -n "$$missing" ]; then \
+	        echo "  PLOTS   measuring the figures not drawn yet: $$missing (make plots measures every one again)"; \
+	        $(SLIDES_PLOTS) FIGURES="$$missing" || \
+	            echo "  NOTE    not every figure could be measured: their slides show a placeholder"; \
+	    fi; \
+	fi
+	$(Q)$(MAKE) -s slides-render
+
+slides-render: $(SLIDES_OUT)/index.html
 
 # Drawn figures count as inputs: a deck shows a placeholder for a figure
 # that `make plots` has not drawn yet, and the real one once it has. So do
@@ -45,7 +67,8 @@ $(SLIDES_TOOL)/.installed: $(SLIDES_SRC)/package.json $(SLIDES_SRC)/package-lock
 	        --loglevel=error >npm.log 2>&1 || { cat $(SLIDES_TOOL)/npm.log; exit 1; }
 	@touch $@
 
-test-slides: slides | kit-deps-test-slides
+# The pages as they render, placeholders and all: no figure is measured.
+test-slides: slides-render | kit-deps-test-slides
 	$(Q)$(SLIDES_ENV) node $(SLIDES_SRC)/scripts/check-c.js
 	$(Q)$(SLIDES_ENV) node $(SLIDES_SRC)/scripts/test.js
 

@@ -4,8 +4,12 @@
 # machine and draws each figure the slides embed, with gnuplot, into
 # build/plots/ (PNG) beside the measured data (build/plots/data/).
 # Usage: slides/plots/plots.sh [FIGURE...]   (default: every figure)
-# Figures: spin speedup race costs onecpu pool gil kitwork pingpong. A figure whose program is missing is
-# skipped with a message; any other failure stops with a non-zero status.
+#        slides/plots/plots.sh --missing     the figures not drawn yet, on
+#                                            one line (what `make slides`
+#                                            measures before it renders)
+# Figures: spin speedup race costs onecpu pool gil kitwork pingpong. A
+# figure whose program is missing is skipped with a message; any other
+# failure stops with a non-zero status.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 KIT=$PWD
@@ -14,6 +18,33 @@ OUT=$BUILD/plots
 DATA=$OUT/data
 GP=$KIT/slides/plots
 SOL=$BUILD/release/solutions
+FIGURES="spin speedup race costs onecpu pool gil kitwork pingpong"
+
+# The PNG each figure draws, as the decks embed it.
+png_of() {
+    case $1 in
+    spin) echo lab01-spin.png ;;
+    speedup) echo lab02-speedup.png ;;
+    race) echo lab03-race.png ;;
+    costs) echo lab04-costs.png ;;
+    onecpu) echo threads-one-cpu.png ;;
+    pool) echo lab05-pool.png ;;
+    gil) echo python-gil.png ;;
+    kitwork) echo lab06-gil.png ;;
+    pingpong) echo lab07-pingpong.png ;;
+    *) return 1 ;;
+    esac
+}
+
+if [ "${1:-}" = --missing ]; then
+    [ $# -eq 1 ] || { echo "usage: plots.sh --missing" >&2; exit 2; }
+    missing=
+    for f in $FIGURES; do
+        [ -f "$OUT/$(png_of "$f")" ] || missing="$missing${missing:+ }$f"
+    done
+    echo "$missing"
+    exit 0
+fi
 mkdir -p "$DATA"
 
 die() { echo "plots: $*" >&2; exit 1; }
@@ -63,10 +94,14 @@ thread_counts() {
     fi
 }
 
+# The machine and how loaded it was (the load average over the last
+# minute, from /proc/loadavg) when the figure was drawn, as the figure says.
 draw() { # SCRIPT.gp OUTPUT.png VAR=VALUE...
-    local script=$1 png=$2
+    local script=$1 png=$2 load
     shift 2
-    local args=(-e "out='$png'" -e "machine='$(sed "s/'/''/g" "$DATA/machine.txt")'")
+    load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)
+    local args=(-e "out='$png'"
+        -e "machine='$(sed "s/'/''/g" "$DATA/machine.txt")${load:+; load $load}'")
     for kv in "$@"; do args+=(-e "$kv"); done
     gnuplot "${args[@]}" "$GP/common.gp" "$GP/$script" || die "gnuplot failed on $script"
 }
@@ -80,7 +115,7 @@ fig_spin() {
     [ "$threads" -le $((logical + 8)) ] || threads=$((logical + 8))
     say "lab01-spin: spin -t $threads"
     "$spin" -t "$threads" >"$DATA/spin.dat" || die "spin failed"
-    draw spin.gp "$OUT/lab01-spin.png" "data='$DATA/spin.dat'" \
+    draw spin.gp "$OUT/$(png_of spin)" "data='$DATA/spin.dat'" \
         "physical=$(physical_cores)" "logical=$logical" "usable=$(usable_cpus)"
 }
 
@@ -106,7 +141,7 @@ fig_speedup() {
         echo "$row" >>"$DATA/speedup.dat.tmp"
     done
     mv "$DATA/speedup.dat.tmp" "$DATA/speedup.dat"
-    draw speedup.gp "$OUT/lab02-speedup.png" "data='$DATA/speedup.dat'" "usable=$usable"
+    draw speedup.gp "$OUT/$(png_of speedup)" "data='$DATA/speedup.dat'" "usable=$usable"
 }
 
 # Reads a program's table: the last line before the data that is not data
@@ -146,7 +181,7 @@ fig_race() {
     sed 's/^/    /' "$DATA/race.raw"
     pick_columns "$DATA/race.raw" '^threads?$' racy mutex atomic local >"$DATA/race.dat" ||
         die "cannot read race's table (build/plots/data/race.raw)"
-    draw race.gp "$OUT/lab03-race.png" "data='$DATA/race.dat'" "usable=$(usable_cpus)"
+    draw race.gp "$OUT/$(png_of race)" "data='$DATA/race.dat'" "usable=$(usable_cpus)"
 }
 
 # Lab 04: the cost of creating and joining a thread against forking and
@@ -159,7 +194,7 @@ fig_costs() {
     sed 's/^/    /' "$DATA/costs.raw"
     pick_columns "$DATA/costs.raw" touched '^thread' '^fork(_us)?$' 'write' >"$DATA/costs.dat" ||
         die "cannot read costs' table (build/plots/data/costs.raw)"
-    draw costs.gp "$OUT/lab04-costs.png" "data='$DATA/costs.dat'"
+    draw costs.gp "$OUT/$(png_of costs)" "data='$DATA/costs.dat'"
 }
 
 # Deck 03: concurrency without parallelism on one CPU. slides/demos/overlap.c
@@ -191,7 +226,7 @@ fig_onecpu() {
     processes=$(awk '$1 == "processes" { print $3 }' "$DATA/ctxswitch.dat")
     [ -n "$job_ms" ] && [ -n "$threads" ] && [ -n "$processes" ] ||
         die "cannot read overlap's or ctxswitch's output (build/plots/data/)"
-    draw onecpu.gp "$OUT/threads-one-cpu.png" "data='$DATA/overlap.dat'" "job_ms=$job_ms" \
+    draw onecpu.gp "$OUT/$(png_of onecpu)" "data='$DATA/overlap.dat'" "job_ms=$job_ms" \
         "cpu=$cpu" "switch_threads=$threads" "switch_processes=$processes"
 }
 
@@ -204,7 +239,7 @@ fig_pool() {
     sed 's/^/    /' "$DATA/pool.raw"
     pick_columns "$DATA/pool.raw" terms caller thread_each pool >"$DATA/pool.dat" ||
         die "cannot read lab 05 costs' table (build/plots/data/pool.raw)"
-    draw pool.gp "$OUT/lab05-pool.png" "data='$DATA/pool.dat'"
+    draw pool.gp "$OUT/$(png_of pool)" "data='$DATA/pool.dat'"
 }
 
 # Python threads, processes and asyncio (slides/demos/gil_demo.py) on a job
@@ -222,7 +257,7 @@ fig_gil() {
     # "# gil_demo: CPython 3.11.2, GIL enabled; 2 usable CPU(s); multiprocessing
     #  start method fork": the Python, its GIL and its start method.
     version=$(sed -n 's/^# gil_demo: \([^;]*\);.* start method \([a-z]*\).*/\1, start method \2/p' "$DATA/gil.dat")
-    draw gil.gp "$OUT/python-gil.png" "data='$DATA/gil.dat'" "python='$version'" \
+    draw gil.gp "$OUT/$(png_of gil)" "data='$DATA/gil.dat'" "python='$version'" \
         "usable=$(usable_cpus)"
 }
 
@@ -242,7 +277,7 @@ fig_kitwork() {
         >"$DATA/kitwork.dat" || die "cannot read lab 06's scaling table (build/plots/data/kitwork.raw)"
     local python
     python=$(sed -n 's/^# scaling: [0-9]* items; \(Python [^,]*\),.*/\1/p' "$DATA/kitwork.raw")
-    draw kitwork.gp "$OUT/lab06-gil.png" "data='$DATA/kitwork.dat'" \
+    draw kitwork.gp "$OUT/$(png_of kitwork)" "data='$DATA/kitwork.dat'" \
         "python='$python'" "usable=$usable"
 }
 
@@ -257,7 +292,7 @@ fig_pingpong() {
     sed 's/^/    /' "$DATA/pingpong.raw"
     pick_columns "$DATA/pingpong.raw" '^bytes$' one_way bandwidth >"$DATA/pingpong.dat" ||
         die "cannot read lab 07's pingpong table (build/plots/data/pingpong.raw)"
-    draw pingpong.gp "$OUT/lab07-pingpong.png" "data='$DATA/pingpong.dat'"
+    draw pingpong.gp "$OUT/$(png_of pingpong)" "data='$DATA/pingpong.dat'"
 }
 
 # How busy the machine is before we start, in percent of all its CPUs over
@@ -297,13 +332,13 @@ if [ "$busy" -gt 15 ]; then
     echo "  WARNING other programs kept ${busy}% of this machine's CPUs busy just now;" \
         "the figures will show less speedup than the machine can give. Close them and run make plots again."
 fi
-figures=${*:-spin speedup race costs onecpu pool gil kitwork pingpong}
+figures=${*:-$FIGURES}
 read -r busy_before all_before <<<"$(machine_ticks)"
 own_before=$(own_ticks)
 for f in $figures; do
     case $f in
     spin | speedup | race | costs | onecpu | pool | gil | kitwork | pingpong) "fig_$f" ;;
-    *) die "unknown figure '$f' (spin, speedup, race, costs, onecpu, pool, gil, kitwork, pingpong)" ;;
+    *) die "unknown figure '$f' (${FIGURES// /, })" ;;
     esac
 done
 # What other programs used while the experiments ran: the machine's busy
