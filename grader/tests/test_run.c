@@ -557,12 +557,13 @@ START_TEST(deadlock_is_stopped_in_seconds)
 }
 END_TEST
 
-/* A program asleep for good (in pause(), no thread of it ever to run
- * again, and no timeout to end the call) is stopped once none of its
- * threads has run for RUN_STILL_SECONDS, long before its time limit. */
-START_TEST(asleep_for_good_is_stopped_in_seconds)
+/* Run misbehave in `mode`, which falls asleep for good, with the hang
+ * hooks: it must be stopped as asleep, after `at_least` seconds and
+ * within `slack` more. */
+static void
+run_asleep(char *mode, double at_least, double slack, struct run_result *r)
 {
-    char *argv[] = {misbehave, "sleep", NULL};
+    char *argv[] = {misbehave, mode, NULL};
     struct hang_options hang = {.gdb = ""};
     struct run_request req = {
         .argv = argv,
@@ -570,15 +571,24 @@ START_TEST(asleep_for_good_is_stopped_in_seconds)
         .limits = {.wall_seconds = 60},
         .hang = {.stuck = hang_stuck_hook, .diagnose = hang_hook, .ctx = &hang},
     };
+
+    ck_assert_msg(built, "the test programs did not build: %s", build_error);
+    ck_assert_int_eq(run_program(&req, r), 0);
+    ck_assert_int_eq(r->end, RUN_ASLEEP);
+    ck_assert_msg(r->wall_seconds >= at_least &&
+                      r->wall_seconds < at_least + slack,
+                  "%s: stopped after %.1f s", mode, r->wall_seconds);
+}
+
+/* A program asleep for good (in pause(), no thread of it ever to run
+ * again, and no timeout to end the call) is stopped once none of its
+ * threads has run for RUN_STILL_SECONDS, long before its time limit. */
+START_TEST(asleep_for_good_is_stopped_in_seconds)
+{
     struct run_result r;
     char how[200];
 
-    ck_assert_msg(built, "the test programs did not build: %s", build_error);
-    ck_assert_int_eq(run_program(&req, &r), 0);
-    ck_assert_int_eq(r.end, RUN_ASLEEP);
-    ck_assert_msg(r.wall_seconds >= RUN_STILL_SECONDS &&
-                      r.wall_seconds < RUN_STILL_SECONDS + 3,
-                  "stopped after %.1f s", r.wall_seconds);
+    run_asleep("sleep", RUN_STILL_SECONDS, 3, &r);
     ck_assert_msg(strstr(r.hang_report, "no thread is running") != NULL, "%s",
                   r.hang_report);
     run_describe(&r, how, sizeof(how));
@@ -591,22 +601,9 @@ END_TEST
  * itself: it is stopped only after RUN_ASLEEP_SECONDS. */
 START_TEST(asleep_with_a_timeout_is_given_longer)
 {
-    char *argv[] = {misbehave, "timed-wait", NULL};
-    struct hang_options hang = {.gdb = ""};
-    struct run_request req = {
-        .argv = argv,
-        .cwd = bin_dir,
-        .limits = {.wall_seconds = 60},
-        .hang = {.stuck = hang_stuck_hook, .diagnose = hang_hook, .ctx = &hang},
-    };
     struct run_result r;
 
-    ck_assert_msg(built, "the test programs did not build: %s", build_error);
-    ck_assert_int_eq(run_program(&req, &r), 0);
-    ck_assert_int_eq(r.end, RUN_ASLEEP);
-    ck_assert_msg(r.wall_seconds >= RUN_ASLEEP_SECONDS &&
-                      r.wall_seconds < RUN_ASLEEP_SECONDS + 5,
-                  "stopped after %.1f s", r.wall_seconds);
+    run_asleep("timed-wait", RUN_ASLEEP_SECONDS, 5, &r);
     run_result_free(&r);
 }
 END_TEST
