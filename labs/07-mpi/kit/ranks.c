@@ -144,18 +144,6 @@ run_heat(long rows, long cols, int steps, uint64_t seed, int *rc)
     return whole;
 }
 
-/* The sum of the cells of the grid, row after row: the bench's result,
- * the same double as the serial reference's for the same grid. */
-static double
-grid_sum(const double *cells, long n)
-{
-    double sum = 0;
-
-    for (long i = 0; i < n; i++)
-        sum += cells[i];
-    return sum;
-}
-
 /* `heat`: the grid, whole (the tests) or its mean (by hand); `heat-sum`
  * (the bench): only what heat_run returned and the grid's sum, exactly. */
 static void
@@ -168,7 +156,7 @@ heat(long rows, long cols, int steps, uint64_t seed, bool sum_only)
 
     if (sum_only && rank == 0)
         snprintf(text, sizeof(text), "returned %d sum %a", rc,
-                 grid_sum(whole, rows * cols));
+                 reference_sum(whole, rows * cols));
     else
         snprintf(text, sizeof(text), "returned %d", rc);
     hand_on(text);
@@ -189,7 +177,7 @@ heat(long rows, long cols, int steps, uint64_t seed, bool sum_only)
     } else {
         printf("heat: %ld x %ld cells, %d steps on %d ranks: mean %.12f\n",
                rows, cols, steps, size,
-               grid_sum(whole, rows * cols) / (double)(rows * cols));
+               reference_sum(whole, rows * cols) / (double)(rows * cols));
     }
     free(whole);
 }

@@ -72,3 +72,13 @@ reference_share(long n, int r, int size, long *first, long *count)
     *first = r * base + (r < extra ? r : extra);
     *count = base + (r < extra ? 1 : 0);
 }
+
+double
+reference_sum(const double *cells, long n)
+{
+    double sum = 0;
+
+    for (long i = 0; i < n; i++)
+        sum += cells[i];
+    return sum;
+}

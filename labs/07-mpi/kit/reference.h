@@ -26,6 +26,10 @@ void reference_heat_fill(double *out, long first, long count, long rows,
  * ...)) and is updated in place. Returns 0, or -1 if memory ran out. */
 int reference_heat(double *grid, long rows, long cols, int steps);
 
+/* The sum of `n` cells, in order: the bench's result, the same double for
+ * the same grid whoever sums it (the serial run, rank 0 of a parallel one). */
+double reference_sum(const double *cells, long n);
+
 /* Rank r's share of `n` things among `size` ranks: the first n % size
  * ranks one more. */
 void reference_share(long n, int r, int size, long *first, long *count);
