@@ -437,4 +437,9 @@ explain_hang(struct text *b, struct diag *d, double seconds)
                           "threads wait comes from the kernel alone.\n",
                           (int)d->procs[i].pid, d->procs[i].gdb_error);
     }
+    if (d->gdb_gave_up > 0)
+        text_addf(b,
+                  "gdb was not tried on the other processes: it ran out of "
+                  "time on process %d, on a machine too busy for it.\n",
+                  (int)d->gdb_gave_up);
 }

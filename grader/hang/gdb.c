@@ -286,5 +286,6 @@ gdb_backtraces(struct diag *d, struct hproc *p)
         parse_gdb(p, r.output);
     if (!p->gdb_ok)
         gdb_failure(p, &r);
+    p->gdb_timed_out = r.end == RUN_TIMED_OUT;
     run_result_free(&r);
 }

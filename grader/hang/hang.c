@@ -114,6 +114,13 @@ hang_diagnose(const struct hang_request *req)
         if (gdb_runs++ == MAX_GDB_PROCESSES)
             break;
         gdb_backtraces(&d, &d.procs[i]);
+        /* A gdb that ran out of time says the machine is too busy (a
+         * thousand processes that want a CPU): the next would too, each
+         * costing GDB_SECONDS more before the report. */
+        if (d.procs[i].gdb_timed_out && !d.procs[i].gdb_ok) {
+            d.gdb_gave_up = d.procs[i].pid;
+            break;
+        }
     }
 
     explain_hang(&b, &d, req->seconds);

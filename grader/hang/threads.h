@@ -72,6 +72,7 @@ struct hproc {
     bool skip; /* only waits for its children: not part of the story */
     int memfd;
     bool gdb_ran, gdb_ok;
+    bool gdb_timed_out; /* its gdb ran out of time: the machine is too busy */
     char gdb_error[200];
 };
 
@@ -82,6 +83,7 @@ struct diag {
     long clk_tck;
     char gdb_path[4096];
     char gdb_missing[200]; /* why gdb was not run; "" when it was */
+    pid_t gdb_gave_up;     /* gdb timed out on it: no more were tried */
     char *const *student_files;
 };
 

@@ -842,6 +842,11 @@ kind_speedup(const struct kind_call *call, struct graded_test *result)
             goto done;
         }
         fill_points(&r, result);
+        if (result->npoints == 0) {
+            result->status = TEST_ERROR;
+            text_add(&out, "The grader ran out of memory for the results.\n");
+            goto done;
+        }
         struct speedup_point *top = &result->points[result->npoints - 1];
         struct noise_input in = {
             .serial_ms = r.serial_ms[r.np - 1],

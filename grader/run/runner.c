@@ -42,6 +42,9 @@
 /* How often the tree is sampled for the process limit. A sample walks all of
  * /proc, so the interval also stretches to keep that under 5% of a core. */
 #define SCAN_INTERVAL_NS (50 * NS_PER_MS)
+/* Tasks of the sandbox's user that may be outside the tree when a run
+ * meets its RLIMIT_NPROC cap (see watch_run): no test comes this near. */
+#define NPROC_SLACK 16
 /* Once every process of the run is dead the pipe ends at once; this bounds
  * the wait when a process the grader could not find still holds it. */
 #define DRAIN_LIMIT_NS (2 * NS_PER_S)
@@ -500,12 +503,16 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
             }
             if (limits->processes > 0 && alive > res->processes_peak)
                 res->processes_peak = alive;
-            /* Under RLIMIT_NPROC the tree cannot pass the cap: reaching it
-             * is the sign, as a refused fork is in the cgroup's events. */
+            /* Under RLIMIT_NPROC the tree cannot pass the cap: coming
+             * near it is the sign, as a refused fork is in the cgroup's
+             * events. Near: the kernel counts every task of the user, the
+             * dead not yet reaped too, and a few of them may be outside
+             * the tree (the sandbox's own, a fork under way). */
             if (limits->processes > 0 &&
                 (alive > limits->processes ||
                  pids_cgroup_hit_limit(w->cgroup) ||
-                 (w->nproc_capped && tree->tasks >= limits->processes))) {
+                 (w->nproc_capped && tree->tasks + tree->unreaped >=
+                                         limits->processes - NPROC_SLACK))) {
                 w->end_ns = kit_now_ns();
                 w->how = ENDED_TOO_MANY;
                 return 0;

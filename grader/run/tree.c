@@ -113,7 +113,7 @@ mark_members(struct run_tree *st)
     bool changed = true;
     long alive = 0;
 
-    st->rss_pages = st->tasks = 0;
+    st->rss_pages = st->tasks = st->unreaped = 0;
     if (st->nprocs > st->cap_member) {
         unsigned char *m = realloc(st->member, st->nprocs);
 
@@ -151,6 +151,8 @@ mark_members(struct run_tree *st)
                 alive++;
                 st->rss_pages += p->rss_pages;
                 st->tasks += p->threads;
+            } else {
+                st->unreaped++;
             }
             /* Only a group or session a process of the run leads: a process
              * may join a foreign group of its session, and that group must

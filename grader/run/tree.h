@@ -34,6 +34,8 @@ struct run_tree {
     unsigned char *member; /* per entry of procs */
     size_t cap_member;
     long tasks;     /* threads of the run's live processes, at the last scan */
+    long unreaped;  /* its dead not yet reaped, which still count against
+                       RLIMIT_NPROC */
     long rss_pages; /* resident memory of the run's live processes, summed
                        at the last scan (shared pages once per process) */
 };
