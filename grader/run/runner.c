@@ -42,9 +42,10 @@
 /* How often the tree is sampled for the process limit. A sample walks all of
  * /proc, so the interval also stretches to keep that under 5% of a core. */
 #define SCAN_INTERVAL_NS (50 * NS_PER_MS)
-/* Tasks of the sandbox's user that may be outside the tree when a run
- * meets its RLIMIT_NPROC cap (see watch_run): no test comes this near. */
-#define NPROC_SLACK 16
+/* Of a cap of N tasks, the share of the sandbox's user that may be outside
+ * the tree when a run meets its RLIMIT_NPROC cap (see watch_run): N / 16,
+ * 64 of the suites' 1024, which no test comes near. */
+#define NPROC_SLACK_SHARE 16
 /* Once every process of the run is dead the pipe ends at once; this bounds
  * the wait when a process the grader could not find still holds it. */
 #define DRAIN_LIMIT_NS (2 * NS_PER_S)
@@ -511,8 +512,10 @@ watch_run(struct run_tree *tree, const struct run_request *req, struct watch *w,
             if (limits->processes > 0 &&
                 (alive > limits->processes ||
                  pids_cgroup_hit_limit(w->cgroup) ||
-                 (w->nproc_capped && tree->tasks + tree->unreaped >=
-                                         limits->processes - NPROC_SLACK))) {
+                 (w->nproc_capped &&
+                  tree->tasks + tree->unreaped >=
+                      limits->processes -
+                          limits->processes / NPROC_SLACK_SHARE))) {
                 w->end_ns = kit_now_ns();
                 w->how = ENDED_TOO_MANY;
                 return 0;

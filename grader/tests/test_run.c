@@ -6,6 +6,7 @@
 #include "hang/hang.h"
 #include "run/procstat.h"
 #include "run/runner.h"
+#include "run/sandbox.h"
 #include "suites.h"
 
 #include <dirent.h>
@@ -272,6 +273,28 @@ START_TEST(fork_bomb_is_stopped_and_leaves_nothing)
     ck_assert_msg(r.wall_seconds < 5, "stopped after %.1f s", r.wall_seconds);
     run_describe(&r, how, sizeof(how));
     ck_assert_str_eq(how, "tried to run more than 16 processes at once");
+    ck_assert_int_eq(leftovers(), 0);
+    run_result_free(&r);
+}
+END_TEST
+
+/* Without a pids cgroup (a chroot, some containers) the cap is RLIMIT_NPROC
+ * and the tree is counted against it: a run far below the cap runs on, a
+ * fork bomb is stopped near it. */
+START_TEST(without_cgroups_the_cap_is_counted)
+{
+    struct run_limits limits = {.wall_seconds = 1, .processes = 16};
+    struct run_result r;
+
+    ck_assert_int_eq(setenv(SANDBOX_WITHOUT_VAR, "cgroups", 1), 0);
+    ck_assert_int_eq(run_become_subreaper(), 0);
+    run_misbehave("sleep", NULL, limits, &r);
+    ck_assert_int_eq(r.end, RUN_TIMED_OUT);
+    run_result_free(&r);
+    limits.wall_seconds = 20;
+    run_misbehave("forkbomb", NULL, limits, &r);
+    ck_assert_int_eq(r.end, RUN_TOO_MANY_PROCESSES);
+    ck_assert_msg(r.wall_seconds < 5, "stopped after %.1f s", r.wall_seconds);
     ck_assert_int_eq(leftovers(), 0);
     run_result_free(&r);
 }
@@ -716,6 +739,7 @@ run_suite(void)
     tcase_add_unchecked_fixture(limits, build_programs, remove_programs);
     tcase_set_timeout(limits, 60);
     tcase_add_test(limits, timeout_kills_a_sleeping_program_in_time);
+    tcase_add_test(limits, without_cgroups_the_cap_is_counted);
     tcase_add_test(limits, output_flood_keeps_head_and_tail_within_the_cap);
     tcase_add_test(limits, escaped_grandchild_is_killed_and_counted);
     tcase_add_test(limits, fork_bomb_is_stopped_and_leaves_nothing);
