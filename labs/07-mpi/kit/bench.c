@@ -104,6 +104,17 @@ remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* This program's own path, in `path` of `size` bytes. */
+static void
+self_path(char *path, size_t size)
+{
+    ssize_t len = readlink("/proc/self/exe", path, size - 1);
+
+    if (len <= 0)
+        kit_die("cannot find this program: %s", strerror(errno));
+    path[len] = '\0';
+}
+
 /* Run `mpirun -np RANKS PROGRAM ARGS...` (args NULL-terminated) with the
  * ranks' notes going to `dir` (NULL: none), and wait for it; a run that
  * does not end well ends this program. */
@@ -153,12 +164,9 @@ mpirun_wait(int ranks, const char *program, char *const *args, const char *dir)
 static void
 program_dir(char *dir, size_t size)
 {
-    ssize_t len = readlink("/proc/self/exe", dir, size - 1);
     char *slash;
 
-    if (len <= 0)
-        kit_die("cannot find this program: %s", strerror(errno));
-    dir[len] = '\0';
+    self_path(dir, size);
     slash = strrchr(dir, '/');
     if (slash != NULL)
         *slash = '\0';
@@ -223,13 +231,10 @@ heat_startup(void *input, long rows, int ranks)
 {
     char exe[4096];
     char *args[] = {EMPTY_RANK, NULL};
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
     (void)input;
     (void)rows;
-    if (len <= 0)
-        kit_die("cannot find this program: %s", strerror(errno));
-    exe[len] = '\0';
+    self_path(exe, sizeof(exe));
     mpirun_wait(ranks, exe, args, NULL);
 }
 
